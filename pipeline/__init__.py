@@ -1,0 +1,1 @@
+"""budget-warehouse: China's public budget disclosures → a DuckDB warehouse."""

@@ -1,0 +1,90 @@
+"""Cleaning rules for cell text and numbers, shared by every reader and interpreter.
+
+Numbers arrive as ``1,462.90``, OCR-spaced ``3, 245. 06``, wrapped in ``<b>`` tags or split
+by a tag (``56. <b>4</b>6``). A blank cell is ``None`` (NULL), never 0.
+"""
+
+from __future__ import annotations
+
+import html
+import re
+from decimal import Decimal, InvalidOperation
+
+_TAG = re.compile(r"<[^>]{0,200}>")
+_MARKDOWN_EMPHASIS = re.compile(r"(\*\*|__)")
+_SPACE = re.compile(r"[\s\u3000\u00a0]+")
+_CJK = r"\u3400-\u9fff\uf900-\ufaff"
+_SPACE_BETWEEN_CJK = re.compile(rf"(?<=[{_CJK}（）()、，：“”\"])\s+(?=[{_CJK}（）()、，：“”\"])")
+_NUMBER = re.compile(r"^[-−–]?\(?[-−–]?(?:\d{1,3}(?:[,，]\d{3})+|\d+)(?:[.．]\d+)?\)?$")
+_FULLWIDTH = str.maketrans("０１２３４５６７８９，．：％－", "0123456789,.:%-")
+
+
+def clean_cell(raw: str | None) -> str:
+    """Cell text without markup, entities or runs of white space."""
+    if raw is None:
+        return ""
+    text = html.unescape(_TAG.sub("", raw))
+    text = _MARKDOWN_EMPHASIS.sub("", text)
+    return _SPACE.sub(" ", text).strip()
+
+
+def compact_label(text: str) -> str:
+    """A label with every space removed (wrapped header cells: ``财政拨款 （补助）小 计``)."""
+    return _SPACE.sub("", text)
+
+
+def tidy_name(text: str) -> str:
+    """A name with OCR/wrap spaces between Chinese characters removed."""
+    return _SPACE_BETWEEN_CJK.sub("", clean_cell(text))
+
+
+def parse_amount(text: str | None) -> Decimal | None:
+    """The number a cell states, or None for a blank or non-numeric cell."""
+    if text is None:
+        return None
+    cleaned = clean_cell(text).translate(_FULLWIDTH)
+    if re.search(r"\d\s+\d", cleaned):
+        return None  # digits split by a bare space are OCR debris ("4 20"), not a number
+    compact = _SPACE.sub("", cleaned)
+    if compact in {"", "-", "—", "--", "/", "*"}:
+        return None
+    if not _NUMBER.match(compact):
+        return None
+    negative = compact.startswith(("-", "−", "–", "(")) and not compact.startswith("(-")
+    digits = re.sub(r"[^\d.]", "", compact.replace("，", ","))
+    try:
+        value = Decimal(digits)
+    except InvalidOperation:
+        return None
+    return -value if negative else value
+
+
+def is_amount(text: str | None) -> bool:
+    return parse_amount(text) is not None
+
+
+def normalise_prose(text: str) -> str:
+    """Running text with OCR spaces inside numbers closed (``411. 01`` → ``411.01``)."""
+    text = clean_cell(text).translate(_FULLWIDTH)
+    text = re.sub(r"(?<=\d)\s*([,.])\s*(?=\d)", r"\1", text)
+    return text
+
+
+def to_wan(value: Decimal | None, published_unit: str) -> Decimal | None:
+    """Convert an amount in the table's published unit to 万元, losslessly."""
+    if value is None:
+        return None
+    if published_unit == "元":
+        return value / Decimal(10000)
+    if published_unit == "亿元":
+        return value * Decimal(10000)
+    return value
+
+
+_PUBLISHED_UNIT = re.compile(r"(?:金额)?单位\s*[:：]\s*(万元|亿元|元)")
+
+
+def find_published_unit(text: str) -> str | None:
+    """The unit a ``单位：万元`` / ``单位:元`` line declares, if the text holds one."""
+    match = _PUBLISHED_UNIT.search(compact_label(clean_cell(text)))
+    return match.group(1) if match else None

@@ -1,0 +1,1 @@
+"""Interpreters of the standard tables, working on the intermediate form only."""

@@ -1,0 +1,81 @@
+"""What each standard table is, recognised by what its title means (not by number).
+
+Xinjiang titles (部门收支总体情况表 …), 单位 variants (单位收支总体情况表) and other provinces'
+templates (部门财务收支预算总表, 一般公共预算基本支出部门预算经济分类预算表,
+“三公”经费和机关运行经费预算表 …) map to the same kinds. Rules are tried in order.
+"""
+
+from __future__ import annotations
+
+import re
+
+# (kind, title must match, title must not match)
+_RULES: list[tuple[str, str, str | None]] = [
+    ("performance", r"绩效", None),
+    ("three_public", r"三公", None),
+    ("entrusted_services", r"委托业务", None),
+    ("carryover", r"结转结余|结转和结余", None),
+    ("government_fund", r"政府性基金", None),
+    ("state_capital", r"国有资本经营", None),
+    ("fiscal_summary", r"财政拨款.*收支", None),
+    ("budget_summary", r"收支.*(总体|总表|总体情况)|收支预算总表", None),
+    ("income", r"收入.*(总体|总表|预算表)", None),
+    ("basic_expenditure", r"基本支出", None),
+    ("project_expenditure", r"项目支出", None),
+    ("gpb_expenditure", r"一般公共预算.*支出", None),
+    ("expenditure", r"支出.*(总体|总表|预算表)", None),
+]
+
+#: The standard tables a complete disclosure carries (2025 Xinjiang template lacks 委托业务费).
+STANDARD_KINDS = [
+    "budget_summary",
+    "income",
+    "expenditure",
+    "fiscal_summary",
+    "gpb_expenditure",
+    "basic_expenditure",
+    "project_expenditure",
+    "government_fund",
+    "state_capital",
+    "three_public",
+    "entrusted_services",
+    "carryover",
+]
+
+_ENUMERATED = re.compile(r"^(?:[-*•]\s*)?(?:[一二三四五六七八九十]+、|（[一二三四五六七八九十]+）|\d+[.、])")
+_CAPTION = re.compile(r"^表\s*(\d+)(?:\s*[-－]\s*\d+)?\s*[:：.、]?\s*")
+_TRAILER = re.compile(r"[（(]续[表]?[）)]$")
+
+
+def table_caption_number(text: str) -> int | None:
+    """The N of a bare caption line ``表 N`` (the title follows on its own line)."""
+    match = re.fullmatch(r"表\s*(\d+)(?:\s*[-－]\s*\d+)?", text.strip())
+    return int(match.group(1)) if match else None
+
+
+def parse_title(text: str) -> tuple[int | None, str] | None:
+    """(caption number, title) when the text is a table title, else None.
+
+    A title is short, ends with 表, is not a table-of-contents entry (enumerated) and not
+    a sentence. ``表 3 部门支出总体情况表`` carries its caption number inline.
+    """
+    text = re.sub(r"^#+\s*", "", text.strip())
+    text = re.sub(r"\s+", "", text)
+    if not text or len(text) > 48 or _ENUMERATED.match(text) or re.search(r"[。；，,]", text):
+        return None
+    number = None
+    caption = _CAPTION.match(text)
+    if caption and len(text) > caption.end():
+        number = int(caption.group(1))
+        text = text[caption.end() :]
+    text = _TRAILER.sub("", text)
+    if not text.endswith("表") or text.startswith("第") or "公开表" in text:
+        return None
+    return number, text
+
+
+def kind_of(title: str) -> str | None:
+    for kind, pattern, exclude in _RULES:
+        if re.search(pattern, title) and not (exclude and re.search(exclude, title)):
+            return kind
+    return None

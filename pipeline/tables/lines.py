@@ -1,0 +1,217 @@
+"""Tables whose rows are labelled lines rather than subject codes: 收支总表 and
+财政拨款收支总表 (income lines beside expenditure by 类), “三公”经费, 委托业务费, 上年结转结余.
+
+Each label is mapped to one GLOSSARY name by what it says; amounts are mapped to measures
+by the header above them (合计, 一般公共预算, 政府性基金 …).
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from decimal import Decimal
+
+from pipeline.cleaning import compact_label, is_amount, parse_amount, tidy_name, to_wan
+from pipeline.tables.columns import NON_VALUE, column_measures, is_column_number_row
+from pipeline.tables.segment import TableRegion
+
+
+@dataclass
+class LineItem:
+    side: str  # income | expenditure | item
+    line_label: str
+    item_key: str | None
+    subject_code: str | None
+    measure: str
+    amount_wan: Decimal | None
+    line: int | None
+    page: int | None
+
+
+# Income-side labels of the 收支总表 / 财政拨款收支总表 (ordered: specific first).
+_INCOME_ITEMS: list[tuple[str, str]] = [
+    (r"收入总计|收入合计", "income_total"),
+    (r"支出总计|支出合计", "expenditure_total"),
+    (r"本年收入", "current_year_income"),
+    (r"一般财力", "general_fiscal"),
+    (r"上级一般公共预算.*转移支付", "upper_transfer"),
+    (r"上级政府性基金.*转移支付", "upper_fund_transfer"),
+    (r"上级国有资本经营.*转移支付", "upper_state_capital_transfer"),
+    (r"政府性基金收入", "government_fund_own"),
+    (r"国有资本经营收入", "state_capital_own"),
+    (r"一般公共预算", "general_public_budget"),
+    (r"政府性基金", "government_fund"),
+    (r"国有资本经营", "state_capital"),
+    (r"财政专户", "special_account"),
+    (r"事业单位经营收入|经营收入", "operating_income"),
+    (r"事业收入", "business_income"),
+    (r"上级补助收入", "upper_subsidy_income"),
+    (r"附属单位上缴", "affiliated_income"),
+    (r"其他收入", "other_income"),
+    (r"单位资金|单位自有资金", "unit_funds"),
+    (r"非财政拨款结转", "nonfiscal_carryover"),
+    (r"财政拨款结转", "fiscal_carryover"),
+    (r"上年结转|结转结余", "carryover"),
+    (r"财政拨款[（(]?补助[)）]?$|^财政拨款$", "fiscal_subtotal"),
+]
+_CARRYOVER_SCOPED = {"general_public_budget", "government_fund", "state_capital", "special_account", "unit_funds"}
+
+_THREE_PUBLIC_ITEMS: list[tuple[str, str]] = [
+    (r"^(合计|总计)$|三公.*(合计|总计)", "total"),
+    (r"出国", "overseas"),
+    (r"接待", "reception"),
+    (r"购置及运行|购置和运行", "vehicle_total"),
+    (r"购置", "vehicle_purchase"),
+    (r"运行", "vehicle_operation"),
+    (r"机关运行经费", "operating_funds"),
+]
+
+_HEADER_WORDS = re.compile(r"^(项目|收入|支出|科目|科目名称|功能分类|预算数|合计|资金来源|财政拨款收入|财政拨款支出|.*内容|项目名称)$")
+_EXPENDITURE_LABEL = re.compile(r"^(\d{3})\s*(\S.*)$")
+_ENUMERATOR = re.compile(r"^(?:[一二三四五六七八九十]+、|\d+[.、．]|其中[:：]|[（(][一二三四五六七八九十\d]+[)）])\s*")
+
+
+def _first_match(rules: list[tuple[str, str]], label: str) -> str | None:
+    for pattern, key in rules:
+        if re.search(pattern, label):
+            return key
+    return None
+
+
+def income_item(label: str) -> str | None:
+    return _first_match(_INCOME_ITEMS, _ENUMERATOR.sub("", compact_label(label)))
+
+
+def three_public_item(label: str) -> str | None:
+    label = _ENUMERATOR.sub("", compact_label(label))
+    if label.endswith("内容"):
+        return None
+    return _first_match(_THREE_PUBLIC_ITEMS, label)
+
+
+def _header_and_data(region: TableRegion, is_item) -> tuple[list, list]:
+    header, data = [], []
+    for row in region.rows:
+        if is_column_number_row(row.cells):
+            continue
+        labels = [c for c in row.cells if c and not is_amount(c)]
+        looks_like_data = any(is_amount(c) for c in row.cells) or any(is_item(x) for x in labels)
+        if not data and not looks_like_data:
+            header.append(row)
+        elif data and not looks_like_data and all(_HEADER_WORDS.match(compact_label(x)) or x.startswith("编制") for x in labels):
+            continue  # header repeated on a continuation page
+        else:
+            data.append(row)
+    return header, data
+
+
+def interpret_two_sided(region: TableRegion) -> list[LineItem]:
+    """收支总表 / 财政拨款收支总表: label/amount pairs, income on the left, expenditure on the right."""
+    header, data = _header_and_data(region, lambda x: False)
+    measures = column_measures(header)
+    items: list[LineItem] = []
+    in_carryover = False
+    for row in data:
+        cells = row.cells
+        k = 0
+        while k < len(cells):
+            label = cells[k]
+            if not label or is_amount(label):
+                k += 1
+                continue
+            j = k + 1
+            values: list[tuple[int, str]] = []
+            while j < len(cells) and (not cells[j] or is_amount(cells[j])):
+                values.append((j, cells[j]))
+                j += 1
+            label_text = tidy_name(label)
+            code_match = _EXPENDITURE_LABEL.match(label_text)
+            key = None if code_match else income_item(label_text)
+            side = "expenditure" if code_match or key == "expenditure_total" or "支出" in label_text else "income"
+            if side == "income" and key in {"carryover", "fiscal_carryover"}:
+                in_carryover = True
+            elif side == "income" and key in {"current_year_income", "income_total"}:
+                in_carryover = False
+            if side == "income" and in_carryover and key in _CARRYOVER_SCOPED:
+                key = f"carryover_{key}"
+            if side == "expenditure" and key is None and not code_match:
+                key = "expenditure_line"
+            if _HEADER_WORDS.match(compact_label(label_text)) and not any(is_amount(v) for _, v in values):
+                k = j
+                continue
+            filled = [(pos, v) for pos, v in values]
+            if not filled:
+                filled = [(k + 1, "")]
+            for pos, raw in filled:
+                measure = measures[pos] if pos < len(measures) and measures[pos] not in (None, *NON_VALUE) else "total"
+                if side == "income" and measure != "total":
+                    measure = "total"
+                items.append(
+                    LineItem(
+                        side=side,
+                        line_label=code_match.group(2) if code_match else label_text,
+                        item_key=key,
+                        subject_code=code_match.group(1) if code_match else None,
+                        measure=measure,
+                        amount_wan=to_wan(parse_amount(raw), region.unit),
+                        line=row.line,
+                        page=row.page,
+                    )
+                )
+                if side == "income":
+                    break  # an income label has one amount; the rest belongs to the other side
+            k = j
+    return items
+
+
+def interpret_labelled(region: TableRegion, classify) -> list[LineItem]:
+    """One label per row, amounts by header (“三公”经费, 委托业务费, 上年结转结余)."""
+    header, data = _header_and_data(region, classify)
+    measures = column_measures(header)
+    items: list[LineItem] = []
+    horizontal = [m for m in (three_public_item(compact_label(c)) for r in header for c in r.cells if c) if m]
+    if classify is three_public_item and len(horizontal) >= 3:
+        return _interpret_horizontal_three_public(region, header, data)
+    for row in data:
+        label_idx = next((i for i, c in enumerate(row.cells) if c and not is_amount(c)), None)
+        if label_idx is None:
+            continue
+        label = tidy_name(row.cells[label_idx])
+        key = classify(label)
+        for pos in range(label_idx + 1, len(row.cells)):
+            measure = measures[pos] if pos < len(measures) else None
+            if measure in (None, *NON_VALUE):
+                continue
+            items.append(
+                LineItem("item", label, key, None, measure, to_wan(parse_amount(row.cells[pos]), region.unit), row.line, row.page)
+            )
+    return items
+
+
+def _interpret_horizontal_three_public(region: TableRegion, header, data) -> list[LineItem]:
+    """A “三公” table whose items are columns (one data row), as some provinces print it."""
+    width = max(len(r.cells) for r in header)
+    keys: list[str | None] = []
+    for j in range(width):
+        labels = [r.cells[j] for r in header if j < len(r.cells) and r.cells[j]]
+        key = None
+        for label in reversed(labels):
+            key = three_public_item(label)
+            if key:
+                break
+        keys.append(key)
+    items: list[LineItem] = []
+    for row in data:
+        for j, raw in enumerate(row.cells):
+            if j < len(keys) and keys[j] and (is_amount(raw) or not raw):
+                items.append(LineItem("item", keys[j], keys[j], None, "total", to_wan(parse_amount(raw), region.unit), row.line, row.page))
+        break
+    return items
+
+
+def interpret_line_table(region: TableRegion) -> list[LineItem]:
+    if region.kind in {"budget_summary", "fiscal_summary"}:
+        return interpret_two_sided(region)
+    if region.kind == "three_public":
+        return interpret_labelled(region, three_public_item)
+    return interpret_labelled(region, lambda label: "total" if re.fullmatch(r"(合计|总计)", compact_label(label)) else None)

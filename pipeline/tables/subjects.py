@@ -1,0 +1,184 @@
+"""Tables whose rows are classification subjects: 收入, 支出, 一般公共预算支出, 基本支出
+(economic classes), 项目支出 (projects × economic classes), 政府性基金, 国有资本经营.
+
+Each row is split into its subject code (类/款/项 cells joined: 208|01|09 → 2080109),
+its name, the project name where the table has one, and its amounts, which are mapped to
+measures by the header above them. A table continued over pages may repeat its header;
+each header starts a new segment with its own column positions.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+from pipeline.cleaning import is_amount, parse_amount, tidy_name, to_wan
+from pipeline.intermediate import Block
+from pipeline.tables.columns import NON_VALUE, column_measures, is_column_number_row
+from pipeline.tables.segment import TableRegion
+
+_CODE_PART = re.compile(r"\d{2,9}")
+_CODE_IN_NAME = re.compile(r"^(\d{3}(?:\d{2}){0,2})\s*(\D.*)$")
+_TOTAL = re.compile(r"^(总计|合计|小计)$")
+
+
+@dataclass
+class SubjectRow:
+    row_kind: str  # subject | total | unit_subtotal
+    subject_code: str | None
+    subject_name: str
+    project_name: str | None
+    amounts_wan: dict[str, Decimal | None]
+    line: int | None
+    page: int | None
+    unresolved: list[Decimal] = field(default_factory=list)  # packed values a converter left unplaced
+
+
+@dataclass
+class SubjectTable:
+    region: TableRegion
+    rows: list[SubjectRow]
+    measures: list[str]
+    problems: list[str] = field(default_factory=list)
+
+
+def split_subject_cells(cells: tuple[str, ...]) -> tuple[str | None, str, int | None]:
+    """(subject code, name, index of the name cell) of a row."""
+    parts: list[str] = []
+    i = 0
+    last_code = -1
+    while i < len(cells):
+        cell = cells[i].strip()
+        if not cell:
+            i += 1
+            continue
+        if _CODE_PART.fullmatch(cell) and (parts or len(cell) in (3, 5, 7)):
+            parts.append(cell)
+            last_code = i
+            i += 1
+            continue
+        break
+    if i >= len(cells):
+        return ("".join(parts) or None), "", None
+    name = tidy_name(cells[i])
+    if is_amount(name):
+        if not parts:
+            return None, "", None
+        name, i = "", last_code + 1  # the name cell is blank (or was markup only)
+    code = "".join(parts) or None
+    if code is None:
+        embedded = _CODE_IN_NAME.match(name)
+        if embedded:
+            code, name = embedded.group(1), embedded.group(2).strip()
+    if code is not None and len(code) not in (3, 5, 7):
+        code = None
+    return code, name, i
+
+
+def _is_data(cells: tuple[str, ...]) -> bool:
+    code, name, _ = split_subject_cells(cells)
+    return code is not None or bool(_TOTAL.match(name))
+
+
+def _segments(rows: list[Block]) -> list[tuple[list[Block], list[Block]]]:
+    """Split rows into (header rows, data rows) segments; a header after data starts a new one."""
+    segments: list[tuple[list[Block], list[Block]]] = []
+    header: list[Block] = []
+    data: list[Block] = []
+    for row in rows:
+        if is_column_number_row(row.cells):
+            continue
+        if _is_data(row.cells) or (data and _is_spill_or_labelled(row.cells)):
+            data.append(row)
+            continue
+        if data:
+            segments.append((header, data))
+            header, data = [], []
+        header.append(row)
+    if header or data:
+        segments.append((header, data))
+    return segments
+
+
+def _is_spill_or_labelled(cells: tuple[str, ...]) -> bool:
+    return any(is_amount(c) for c in cells)
+
+
+def interpret_subject_table(region: TableRegion) -> SubjectTable:
+    unit = region.unit
+    rows: list[SubjectRow] = []
+    problems: list[str] = []
+    measures_seen: list[str] = []
+    previous_measures: list[str | None] = []
+    for header, data in _segments(region.rows):
+        measures = column_measures(header) if header else previous_measures
+        if not any(m and m not in NON_VALUE for m in measures):
+            measures = previous_measures
+        name_positions = [split_subject_cells(r.cells)[2] for r in data]
+        name_idx = max(set(p for p in name_positions if p is not None), key=name_positions.count, default=None)
+        compacted = False
+        if name_idx is not None and name_idx < len(measures):
+            at_name = measures[name_idx]
+            if at_name is not None and at_name not in NON_VALUE and "name" not in measures:
+                # The converter dropped the name column from the header and the empty cells
+                # from the rows: values are packed left in header order.
+                measures = measures[:name_idx] + ["name"] + measures[name_idx:]
+                compacted = True
+                problems.append(
+                    f"{region.title}: header lacks its name column; amounts realigned in header order"
+                )
+        value_columns = [(j, m) for j, m in enumerate(measures) if m and m not in NON_VALUE and (name_idx is None or j > name_idx)]
+        project_col = next((j for j, m in enumerate(measures) if m == "project_name"), None)
+        for m in (m for _, m in value_columns):
+            if m not in measures_seen:
+                measures_seen.append(m)
+        for block in data:
+            code, name, idx = split_subject_cells(block.cells)
+            if code is None and not name:
+                if rows and any(is_amount(c) for c in block.cells):
+                    _merge_spill(rows[-1], block, value_columns, compacted, unit)
+                continue
+            if code is None and not _TOTAL.match(name):
+                row_kind = "unit_subtotal" if region.kind == "project_expenditure" else None
+                if row_kind is None:
+                    problems.append(f"{region.title}: line {block.line}: row '{name}' has no subject code; skipped")
+                    continue
+            else:
+                row_kind = "subject" if code else "total"
+            project_name = None
+            if project_col is not None and project_col < len(block.cells) and project_col != idx:
+                project_name = tidy_name(block.cells[project_col]) or None
+            amounts: dict[str, Decimal | None] = {m: None for _, m in value_columns}
+            unresolved: list[Decimal] = []
+            if compacted:
+                packed = [parse_amount(c) for c in block.cells[(idx or 0) + 1 :] if is_amount(c)]
+                if len(packed) >= len(value_columns):
+                    for (_, m), v in zip(value_columns, packed):
+                        amounts[m] = to_wan(v, unit)
+                elif packed:
+                    amounts[value_columns[0][1]] = to_wan(packed[0], unit)
+                    unresolved = [to_wan(v, unit) for v in packed[1:]]
+            else:
+                for j, m in value_columns:
+                    if j < len(block.cells) and j != project_col:
+                        amounts[m] = to_wan(parse_amount(block.cells[j]), unit)
+            rows.append(SubjectRow(row_kind, code, name, project_name, amounts, block.line, block.page, unresolved))
+        previous_measures = measures
+    return SubjectTable(region, rows, measures_seen, problems)
+
+
+def _merge_spill(previous: SubjectRow, block: Block, value_columns, compacted: bool, unit: str) -> None:
+    """A row holding only amounts continues the row above (a converter broke it in two)."""
+    values = [to_wan(parse_amount(c), unit) for c in block.cells if is_amount(c)]
+    if compacted or previous.unresolved:
+        previous.unresolved.extend(values)
+        empty = [m for _, m in value_columns if previous.amounts_wan.get(m) is None]
+        if len(previous.unresolved) == len(empty):
+            for m, v in zip(empty, previous.unresolved):
+                previous.amounts_wan[m] = v
+            previous.unresolved = []
+        return
+    for j, m in value_columns:
+        if j < len(block.cells) and is_amount(block.cells[j]) and previous.amounts_wan.get(m) is None:
+            previous.amounts_wan[m] = to_wan(parse_amount(block.cells[j]), unit)
