@@ -83,6 +83,15 @@ def is_column_number_row(cells: tuple[str, ...]) -> bool:
 def column_measures(header_rows: list[Block]) -> list[str | None]:
     """One measure (or None) per column position, from the header rows of a segment."""
     width = max((len(r.cells) for r in header_rows), default=0)
+    # A merged group cell (财政拨款 / 非财政拨款 over several columns) stands in its first
+    # column; carry it right across the empty cells it spans.
+    groups = [""] * width
+    for r in header_rows[:-1]:
+        current = ""
+        for j in range(width):
+            cell = r.cells[j] if j < len(r.cells) else ""
+            current = cell if cell.strip() else current
+            groups[j] += current
     measures: list[str | None] = []
     for j in range(width):
         labels = [
@@ -97,7 +106,7 @@ def column_measures(header_rows: list[Block]) -> list[str | None]:
                 if measure is not None:
                     break
         if measure is not None and measure not in NON_VALUE:
-            ancestors = "".join(compact_label(x) for x in labels)
+            ancestors = compact_label(groups[j]) + "".join(compact_label(x) for x in labels)
             if "非财政" in ancestors and not measure.startswith("nonfiscal"):
                 measure = f"nonfiscal_{measure}"
         measures.append(measure)

@@ -95,7 +95,7 @@ def _header_and_data(region: TableRegion, is_item) -> tuple[list, list]:
         if is_column_number_row(row.cells):
             continue
         labels = [c for c in row.cells if c and not is_amount(c)]
-        looks_like_data = any(is_amount(c) for c in row.cells) or any(is_item(x) for x in labels)
+        looks_like_data = any(is_amount(c) for c in row.cells) or bool(labels and is_item(labels[0]))
         if not data and not looks_like_data:
             header.append(row)
         elif data and not looks_like_data and all(_HEADER_WORDS.match(compact_label(x)) or x.startswith("编制") for x in labels):

@@ -1,0 +1,1 @@
+"""Statements extracted from the disclosure's prose (第三部分 情况说明)."""
