@@ -61,7 +61,7 @@ _RULES: list[tuple[str, str, str, str]] = [
     ("performance", "project_count", r"项目共\s*(\d+)\s*个", "count"),
     ("performance", "fiscal_project_amount", rf"(?<!非)财政拨款项目涉及(?:预算)?金额\s*{NUM}\s*万元", "wan"),
     ("performance", "nonfiscal_project_amount", rf"非财政拨款项目涉及(?:预算)?金额\s*{NUM}\s*万元", "wan"),
-    ("three_public", "total", rf"三公["”]?经费(?:预算)?数?为\s*{NUM}\s*万元", "wan"),
+    ("three_public", "total", rf'三公["”]?经费(?:预算)?数?为\s*{NUM}\s*万元', "wan"),
     ("three_public", "overseas", rf"三公.*?因公出国[（(]境[)）]费用?\s*{NUM}\s*万元", "wan"),
     ("three_public", "vehicle_purchase", rf"三公.*?公务用车购置费?\s*{NUM}\s*万元", "wan"),
     ("three_public", "vehicle_operation", rf"三公.*?公务用车运行(?:维护)?费\s*{NUM}\s*万元", "wan"),
