@@ -1,0 +1,60 @@
+-- “三公”经费 from its table (financial-appropriation totals), beside the narrative's figure.
+with items as (
+
+    select * from {{ ref('int_line_items_current') }}
+    where table_kind = 'three_public' and measure = 'total'
+
+),
+
+facts as (
+
+    select * from {{ ref('int_narrative_facts_current') }} where fact_kind = 'three_public'
+
+),
+
+from_table as (
+
+    select
+        unit_key,
+        year,
+        document_id,
+        max(case when item_key = 'total' then amount_wan end) as total_wan,
+        max(case when item_key = 'overseas' then amount_wan end) as overseas_wan,
+        max(case when item_key = 'reception' then amount_wan end) as reception_wan,
+        max(case when item_key = 'vehicle_purchase' then amount_wan end) as vehicle_purchase_wan,
+        max(case when item_key = 'vehicle_operation' then amount_wan end) as vehicle_operation_wan,
+        max(case when item_key = 'vehicle_total' then amount_wan end) as vehicle_total_wan,
+        min(source_line) as source_line
+    from items
+    group by unit_key, year, document_id
+
+),
+
+from_text as (
+
+    select document_id, max(case when fact_key = 'total' then value end) as narrative_total_wan
+    from facts
+    group by document_id
+
+),
+
+final as (
+
+    select
+        from_table.unit_key,
+        cast(from_table.year as integer) as year,
+        cast(from_table.total_wan as decimal(20, 6)) as total_wan,
+        cast(from_table.overseas_wan as decimal(20, 6)) as overseas_wan,
+        cast(from_table.reception_wan as decimal(20, 6)) as reception_wan,
+        cast(from_table.vehicle_purchase_wan as decimal(20, 6)) as vehicle_purchase_wan,
+        cast(from_table.vehicle_operation_wan as decimal(20, 6)) as vehicle_operation_wan,
+        cast(from_table.vehicle_total_wan as decimal(20, 6)) as vehicle_total_wan,
+        cast(from_text.narrative_total_wan as decimal(20, 6)) as narrative_total_wan,
+        from_table.document_id,
+        from_table.source_line
+    from from_table
+    left join from_text on from_table.document_id = from_text.document_id
+
+)
+
+select * from final

@@ -1,0 +1,111 @@
+-- Headline figures per unit and year, each from the table or statement that states it.
+with documents as (
+
+    select * from {{ ref('int_documents_ranked') }} where is_current
+
+),
+
+units as (
+
+    select * from {{ ref('dim_unit') }}
+
+),
+
+items as (
+
+    select * from {{ ref('int_line_items_current') }}
+
+),
+
+pivoted as (
+
+    select * from {{ ref('int_subject_amounts_pivoted') }} where row_kind = 'total'
+
+),
+
+facts as (
+
+    select * from {{ ref('int_narrative_facts_current') }}
+
+),
+
+three_public as (
+
+    select * from {{ ref('fct_three_public') }}
+
+),
+
+summary as (
+
+    select
+        document_id,
+        max(case when item_key = 'income_total' then amount_wan end) as total_budget_wan,
+        max(case when item_key = 'current_year_income' then amount_wan end) as current_year_income_wan,
+        max(case when item_key = 'general_public_budget' then amount_wan end) as general_public_budget_wan,
+        max(case when item_key = 'upper_transfer' then amount_wan end) as upper_transfer_wan,
+        max(case when item_key = 'carryover' then amount_wan end) as carryover_wan
+    from items
+    where table_kind = 'budget_summary' and side = 'income' and measure = 'total'
+    group by document_id
+
+),
+
+expenditure_totals as (
+
+    select document_id, max(total_wan) as expenditure_total_wan, max(basic_wan) as basic_wan, max(project_wan) as project_wan
+    from pivoted where table_kind = 'expenditure'
+    group by document_id
+
+),
+
+basic_totals as (
+
+    select document_id, max(personnel_wan) as personnel_wan, max(public_wan) as public_wan
+    from pivoted where table_kind = 'basic_expenditure'
+    group by document_id
+
+),
+
+narrative as (
+
+    select
+        document_id,
+        max(case when fact_kind = 'operating_funds' then value end) as operating_funds_wan,
+        max(case when fact_key = 'procurement_total' then value end) as procurement_total_wan
+    from facts
+    group by document_id
+
+),
+
+final as (
+
+    select
+        documents.unit_key,
+        units.unit_name,
+        documents.doc_kind,
+        cast(documents.year as integer) as year,
+        cast(summary.total_budget_wan as decimal(20, 6)) as total_budget_wan,
+        cast(summary.current_year_income_wan as decimal(20, 6)) as current_year_income_wan,
+        cast(summary.general_public_budget_wan as decimal(20, 6)) as general_public_budget_wan,
+        cast(summary.upper_transfer_wan as decimal(20, 6)) as upper_transfer_wan,
+        cast(summary.carryover_wan as decimal(20, 6)) as carryover_wan,
+        cast(expenditure_totals.expenditure_total_wan as decimal(20, 6)) as expenditure_total_wan,
+        cast(expenditure_totals.basic_wan as decimal(20, 6)) as basic_wan,
+        cast(expenditure_totals.project_wan as decimal(20, 6)) as project_wan,
+        cast(basic_totals.personnel_wan as decimal(20, 6)) as personnel_wan,
+        cast(basic_totals.public_wan as decimal(20, 6)) as public_wan,
+        cast(three_public.total_wan as decimal(20, 6)) as three_public_total_wan,
+        cast(narrative.operating_funds_wan as decimal(20, 6)) as operating_funds_wan,
+        cast(narrative.procurement_total_wan as decimal(20, 6)) as procurement_total_wan,
+        documents.document_id
+    from documents
+    inner join units on documents.unit_key = units.unit_key
+    left join summary on documents.document_id = summary.document_id
+    left join expenditure_totals on documents.document_id = expenditure_totals.document_id
+    left join basic_totals on documents.document_id = basic_totals.document_id
+    left join narrative on documents.document_id = narrative.document_id
+    left join three_public on documents.document_id = three_public.document_id
+
+)
+
+select * from final

@@ -1,0 +1,119 @@
+"""``budget``: build the warehouse, query it read-only, show document status, open the UI."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+from pipeline.config import REPO_ROOT, export_to_environment, settings
+
+
+def _build(args: argparse.Namespace) -> int:
+    s = settings(args.raw_dir, args.warehouse)
+    export_to_environment(s)
+    import dagster as dg
+
+    from pipeline.defs.resources import dbt_resource, prepare_manifest
+
+    prepare_manifest()
+    from pipeline.definitions import defs  # noqa: F401  (imports after the environment is set)
+    from pipeline.defs.ingest import raw_documents
+    from pipeline.defs.parse import staged_tables
+    from pipeline.defs.publish import published_warehouse
+    from pipeline.defs.transform import dbt_models
+
+    result = dg.materialize(
+        [raw_documents, staged_tables, dbt_models, published_warehouse],
+        resources={"dbt": dbt_resource()},
+        raise_on_error=False,
+    )
+    if not result.success:
+        print("build failed: see the Dagster log above for the failing step", file=sys.stderr)
+        return 1
+    return _print_status(s.warehouse, strict=args.strict)
+
+
+def _print_status(warehouse: Path, strict: bool = False) -> int:
+    import duckdb
+
+    with duckdb.connect(str(warehouse), read_only=True) as con:
+        rows = con.execute(
+            "select file_name, status, unit_name, year, tables_found, coalesce(reason, '') "
+            "from document_status order by file_name"
+        ).fetchall()
+    loaded = [r for r in rows if r[1] in ("loaded", "partial")]
+    print(f"warehouse: {warehouse}")
+    print(f"documents: {len(rows)} read, {len(loaded)} loaded, {len(rows) - len(loaded)} not loaded")
+    for name, status, unit, year, tables, reason in rows:
+        line = f"  {status:<22} {name}  {unit or '?'} {year or '?'}  tables={tables}"
+        print(line + (f"  — {reason}" if reason else ""))
+    return 1 if strict and len(loaded) < len(rows) else 0
+
+
+def _query(args: argparse.Namespace) -> int:
+    import duckdb
+
+    s = settings(warehouse=args.warehouse)
+    if not s.warehouse.exists():
+        print(f"no warehouse at {s.warehouse}: run `budget build` first", file=sys.stderr)
+        return 2
+    with duckdb.connect(str(s.warehouse), read_only=True) as con:
+        cursor = con.execute(args.sql)
+        columns = [d[0] for d in cursor.description]
+        rows = cursor.fetchall()
+    if args.format == "json":
+        print(json.dumps([dict(zip(columns, r)) for r in rows], ensure_ascii=False, default=str, indent=1))
+    elif args.format == "csv":
+        import csv
+
+        writer = csv.writer(sys.stdout)
+        writer.writerow(columns)
+        writer.writerows(rows)
+    else:
+        widths = [max(len(str(c)), *(len(str(r[i])) for r in rows)) if rows else len(str(c)) for i, c in enumerate(columns)]
+        print("  ".join(str(c).ljust(w) for c, w in zip(columns, widths)))
+        for r in rows:
+            print("  ".join(str(v).ljust(w) for v, w in zip(r, widths)))
+    return 0
+
+
+def _ui(args: argparse.Namespace) -> int:
+    s = settings(args.raw_dir, args.warehouse)
+    export_to_environment(s)
+    env = dict(os.environ, DAGSTER_HOME=os.environ.get("DAGSTER_HOME", str(REPO_ROOT / ".dagster_home")))
+    Path(env["DAGSTER_HOME"]).mkdir(exist_ok=True)
+    exe = Path(sys.executable).parent / "dagster"
+    return subprocess.call([str(exe), "dev", "-m", "pipeline.definitions", "-h", "127.0.0.1", "-p", str(args.port)], env=env)
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="budget", description=__doc__)
+    sub = parser.add_subparsers(dest="command", required=True)
+    build = sub.add_parser("build", help="parse data/raw and build the warehouse")
+    build.add_argument("--raw-dir")
+    build.add_argument("--warehouse")
+    build.add_argument("--strict", action="store_true", help="exit 1 when any document could not be loaded")
+    build.set_defaults(func=_build)
+    query = sub.add_parser("query", help="run SQL against the published warehouse (read-only)")
+    query.add_argument("sql")
+    query.add_argument("--format", choices=["table", "csv", "json"], default="table")
+    query.add_argument("--warehouse")
+    query.set_defaults(func=_query)
+    status = sub.add_parser("status", help="document status of the published warehouse")
+    status.add_argument("--warehouse")
+    status.set_defaults(func=lambda a: _print_status(settings(warehouse=a.warehouse).warehouse))
+    ui = sub.add_parser("ui", help="the Dagster UI on localhost")
+    ui.add_argument("--raw-dir")
+    ui.add_argument("--warehouse")
+    ui.add_argument("--port", type=int, default=3000)
+    ui.set_defaults(func=_ui)
+    args = parser.parse_args(argv)
+    return args.func(args)
+
+
+if __name__ == "__main__":
+    sys.exit(main())

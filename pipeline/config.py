@@ -1,0 +1,52 @@
+"""The one place that maps an environment to paths and the dbt target.
+
+Environment variables (all optional):
+  BUDGET_RAW_DIR     raw disclosures to read            (default: data/raw)
+  BUDGET_WAREHOUSE   the published warehouse file        (default: data/warehouse/budget.duckdb)
+  BUDGET_DBT_TARGET  dbt target in dbt_project/profiles.yml (default: dev)
+The build works in ``<warehouse dir>/.build/``; readers only ever see the published file.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+from dataclasses import dataclass
+from pathlib import Path
+
+REPO_ROOT = Path(__file__).resolve().parent.parent
+DBT_PROJECT_DIR = REPO_ROOT / "dbt_project"
+
+
+@dataclass(frozen=True)
+class Settings:
+    raw_dir: Path
+    warehouse: Path
+    dbt_target: str
+
+    @property
+    def build_dir(self) -> Path:
+        return self.warehouse.parent / ".build"
+
+    @property
+    def build_db(self) -> Path:
+        return self.build_dir / self.warehouse.name
+
+
+def settings(raw_dir: str | Path | None = None, warehouse: str | Path | None = None) -> Settings:
+    raw = Path(raw_dir or os.environ.get("BUDGET_RAW_DIR") or REPO_ROOT / "data" / "raw").resolve()
+    wh = Path(warehouse or os.environ.get("BUDGET_WAREHOUSE") or REPO_ROOT / "data" / "warehouse" / "budget.duckdb").resolve()
+    return Settings(raw_dir=raw, warehouse=wh, dbt_target=os.environ.get("BUDGET_DBT_TARGET", "dev"))
+
+
+def export_to_environment(s: Settings) -> None:
+    """dbt's profile reads the build database path from the same variables Dagster uses."""
+    os.environ["BUDGET_RAW_DIR"] = str(s.raw_dir)
+    os.environ["BUDGET_WAREHOUSE"] = str(s.warehouse)
+    os.environ["BUDGET_BUILD_DB"] = str(s.build_db)
+
+
+def dbt_executable() -> str:
+    """The venv's own dbt, so ``.venv/bin/budget`` works without an activated venv."""
+    candidate = Path(sys.executable).parent / "dbt"
+    return str(candidate) if candidate.exists() else "dbt"

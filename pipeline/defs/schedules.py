@@ -1,0 +1,19 @@
+"""The nightly build: 02:00 Asia/Shanghai (cron configurable with BUDGET_NIGHTLY_CRON)."""
+
+
+import os
+
+import dagster as dg
+
+build_warehouse = dg.define_asset_job("build_warehouse", selection=dg.AssetSelection.all())
+
+
+@dg.schedule(
+    job=build_warehouse,
+    cron_schedule=os.environ.get("BUDGET_NIGHTLY_CRON", "0 2 * * *"),
+    execution_timezone="Asia/Shanghai",
+    default_status=dg.DefaultScheduleStatus.RUNNING,
+)
+def nightly_build(context: dg.ScheduleEvaluationContext) -> dg.RunRequest:
+    scheduled = context.scheduled_execution_time
+    return dg.RunRequest(run_key=f"nightly-{scheduled:%Y-%m-%d}")

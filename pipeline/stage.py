@@ -1,0 +1,233 @@
+"""One raw document → its staged tables (polars frames). Pure: no database, no Dagster.
+
+This is where readers, table interpreters and narrative extractors meet; every row keeps
+the document id and its source line (or page) for provenance.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+from collections import Counter
+from dataclasses import dataclass, field
+from decimal import Decimal
+from pathlib import Path
+
+import polars as pl
+
+from pipeline.intermediate import IntermediateDocument, UnreadableDocument
+from pipeline.narrative.facts import extract_facts
+from pipeline.narrative.paragraphs import paragraphs
+from pipeline.narrative.statements import extract_changes
+from pipeline.readers import detect_layout, read_document
+from pipeline.tables.kinds import STANDARD_KINDS, kind_of, parse_title
+from pipeline.tables.lines import interpret_line_table
+from pipeline.tables.realign import realign_expenditure
+from pipeline.tables.segment import TableRegion, segment_tables
+from pipeline.tables.subjects import SubjectTable, interpret_subject_table
+
+MONEY = pl.Decimal(20, 6)
+SUBJECT_KINDS = {"income", "expenditure", "gpb_expenditure", "basic_expenditure", "project_expenditure", "government_fund", "state_capital"}
+
+SCHEMAS: dict[str, dict[str, pl.DataType]] = {
+    "documents": {
+        "document_id": pl.String, "file_name": pl.String, "sha256": pl.String, "size_bytes": pl.Int64,
+        "layout": pl.String, "unit_name": pl.String, "doc_kind": pl.String, "year": pl.Int32,
+        "status": pl.String, "reason": pl.String, "tables_found": pl.Int32, "tables_missing": pl.String,
+        "page_count": pl.Int32,
+    },
+    "tables": {
+        "document_id": pl.String, "table_kind": pl.String, "table_number": pl.Int32, "ordinal": pl.Int32,
+        "title": pl.String, "published_unit": pl.String, "discloser": pl.String, "row_count": pl.Int32,
+        "is_empty": pl.Boolean, "has_empty_statement": pl.Boolean, "source_line": pl.Int32, "page": pl.Int32,
+    },
+    "subject_amounts": {
+        "document_id": pl.String, "table_kind": pl.String, "table_number": pl.Int32, "row_seq": pl.Int32,
+        "row_kind": pl.String, "subject_code": pl.String, "subject_name": pl.String, "project_name": pl.String,
+        "measure": pl.String, "amount_wan": MONEY, "source_line": pl.Int32, "page": pl.Int32,
+    },
+    "line_items": {
+        "document_id": pl.String, "table_kind": pl.String, "table_number": pl.Int32, "row_seq": pl.Int32,
+        "side": pl.String, "line_label": pl.String, "item_key": pl.String, "subject_code": pl.String,
+        "measure": pl.String, "amount_wan": MONEY, "source_line": pl.Int32, "page": pl.Int32,
+    },
+    "budget_changes": {
+        "document_id": pl.String, "statement_seq": pl.Int32, "section": pl.String, "item_kind": pl.String,
+        "item_label": pl.String, "subject_path": pl.String, "current_wan": MONEY, "change_wan": MONEY,
+        "change_pct": pl.Decimal(20, 4), "prior_basis": pl.String, "sentence": pl.String,
+        "source_line": pl.Int32, "page": pl.Int32,
+    },
+    "narrative_facts": {
+        "document_id": pl.String, "fact_kind": pl.String, "fact_key": pl.String, "value": MONEY,
+        "unit": pl.String, "source_line": pl.Int32, "page": pl.Int32,
+    },
+    "parse_problems": {"document_id": pl.String, "problem": pl.String},
+}
+
+
+@dataclass
+class StagedDocument:
+    document_id: str
+    frames: dict[str, pl.DataFrame] = field(default_factory=dict)
+
+    @property
+    def status(self) -> dict:
+        return self.frames["documents"].row(0, named=True)
+
+
+def document_id_of(sha256: str) -> str:
+    return sha256[:16]
+
+
+def _frame(name: str, rows: list[dict]) -> pl.DataFrame:
+    schema = SCHEMAS[name]
+    return pl.DataFrame([{k: r.get(k) for k in schema} for r in rows], schema=schema, orient="row")
+
+
+_COVER = [
+    re.compile(r"(20\d\d)\s*年\s*度?\s*(.+?)\s*(部门|单位)\s*(?:预算|预算公开|预算信息公开)"),
+    re.compile(r"^(.+?)\s*(20\d\d)\s*年\s*度?\s*(部门|单位)\s*预算"),
+]
+
+
+def _identify(doc: IntermediateDocument, tables: list[TableRegion]) -> tuple[str | None, str | None, int | None]:
+    """(unit name, doc kind 部门/单位, budget year) from the cover and the tables' headers."""
+    unit = year = kind = None
+    texts = [b.text for b in doc.blocks[:40]]
+    joined = " ".join(texts[:6])
+    for pattern in _COVER:
+        match = pattern.search(joined)
+        if match:
+            groups = match.groups()
+            if groups[0].isdigit():
+                year, unit, kind = int(groups[0]), groups[1], groups[2]
+            else:
+                unit, year, kind = groups[0], int(groups[1]), groups[2]
+            break
+    disclosers = Counter(t.discloser for t in tables if t.discloser)
+    if disclosers:
+        unit = disclosers.most_common(1)[0][0]
+    if unit:
+        unit = re.sub(r"\s+", "", unit).strip("#* ")
+    if year is None:
+        years = Counter(int(y) for t in texts for y in re.findall(r"(20\d\d)\s*年", t))
+        year = years.most_common(1)[0][0] if years else None
+    if kind is None:
+        kind = "单位" if any(t.title.startswith("单位") for t in tables) else "部门"
+    return unit, kind, year
+
+
+def _expected_kinds(doc: IntermediateDocument) -> list[str]:
+    """The tables the document's own table of contents lists; the standard set if it has none."""
+    listed: list[str] = []
+    for block in doc.blocks[:120]:
+        text = re.sub(r"^[-*•\s]*(?:[一二三四五六七八九十]+、|\d+[.、])\s*", "", block.text)
+        if text != block.text and parse_title(text):
+            kind = kind_of(parse_title(text)[1])
+            if kind and kind != "performance" and kind not in listed:
+                listed.append(kind)
+    return listed or [k for k in STANDARD_KINDS if k != "entrusted_services"]
+
+
+def stage_document(path: Path, data: bytes | None = None, **limits) -> StagedDocument:
+    data = path.read_bytes() if data is None else data
+    sha = hashlib.sha256(data).hexdigest()
+    doc_id = document_id_of(sha)
+    base = {"document_id": doc_id, "file_name": path.name, "sha256": sha, "size_bytes": len(data)}
+    staged = StagedDocument(doc_id)
+    for name in SCHEMAS:
+        staged.frames[name] = _frame(name, [])
+    try:
+        layout = detect_layout(data) if data.strip() else "unknown"
+        doc = read_document(path, data, layout=layout, **limits)
+    except UnreadableDocument as err:
+        staged.frames["documents"] = _frame("documents", [{**base, "layout": locals().get("layout", "unknown"), "status": err.status, "reason": err.reason, "tables_found": 0}])
+        return staged
+    tables = segment_tables(doc.blocks)
+    unit, doc_kind, year = _identify(doc, tables)
+    problems: list[str] = list(doc.problems)
+    subject_tables: dict[str, SubjectTable] = {}
+    subject_rows: list[dict] = []
+    line_rows: list[dict] = []
+    table_rows: list[dict] = []
+    for region in tables:
+        table_rows.append({
+            "document_id": doc_id, "table_kind": region.kind, "table_number": region.number, "ordinal": region.ordinal,
+            "title": region.title, "published_unit": region.unit, "discloser": region.discloser,
+            "row_count": 0, "is_empty": True, "has_empty_statement": region.empty_statement is not None,
+            "source_line": region.first_line, "page": region.page,
+        })
+        if region.kind in SUBJECT_KINDS and region.kind not in subject_tables:
+            subject_tables[region.kind] = interpret_subject_table(region)
+        elif region.kind not in SUBJECT_KINDS:
+            items = interpret_line_table(region)
+            filled = [i for i in items if i.amount_wan is not None]
+            table_rows[-1]["row_count"] = len({i.line for i in filled})
+            table_rows[-1]["is_empty"] = not filled
+            for seq, item in enumerate(items):
+                line_rows.append({
+                    "document_id": doc_id, "table_kind": region.kind, "table_number": region.number, "row_seq": seq,
+                    "side": item.side, "line_label": item.line_label, "item_key": item.item_key,
+                    "subject_code": item.subject_code, "measure": item.measure, "amount_wan": item.amount_wan,
+                    "source_line": item.line, "page": item.page,
+                })
+    if "expenditure" in subject_tables:
+        problems += realign_expenditure(subject_tables["expenditure"], subject_tables)
+    for kind, table in subject_tables.items():
+        problems += table.problems
+        record = next(r for r in table_rows if r["table_kind"] == kind)
+        record["row_count"] = sum(1 for r in table.rows if r.row_kind == "subject")
+        record["is_empty"] = not any(v is not None for r in table.rows for v in r.amounts_wan.values())
+        for seq, row in enumerate(table.rows):
+            for measure, amount in row.amounts_wan.items():
+                subject_rows.append({
+                    "document_id": doc_id, "table_kind": kind, "table_number": table.region.number, "row_seq": seq,
+                    "row_kind": row.row_kind, "subject_code": row.subject_code, "subject_name": row.subject_name or None,
+                    "project_name": row.project_name, "measure": measure, "amount_wan": amount,
+                    "source_line": row.line, "page": row.page,
+                })
+    paras = paragraphs(doc.blocks)
+    change_rows = [
+        {
+            "document_id": doc_id, "statement_seq": seq, "section": c.section, "item_kind": c.item_kind,
+            "item_label": c.item_label, "subject_path": "/".join(c.subject_path) or None,
+            "current_wan": c.current_wan, "change_wan": c.change_wan, "change_pct": c.change_pct,
+            "prior_basis": c.prior_basis, "sentence": c.sentence, "source_line": c.line, "page": c.page,
+        }
+        for seq, c in enumerate(extract_changes(paras))
+    ]
+    fact_rows = [
+        {"document_id": doc_id, "fact_kind": f.fact_kind, "fact_key": f.fact_key, "value": f.value,
+         "unit": f.unit, "source_line": f.line, "page": f.page}
+        for f in extract_facts(paras)
+    ]
+    found = sorted({t.kind for t in tables}, key=STANDARD_KINDS.index)
+    missing = [k for k in _expected_kinds(doc) if k not in found]
+    if not tables:
+        status, reason = "not_loaded", "no standard budget table was found; is this a 部门/单位预算公开 document?"
+        if not fact_rows and not change_rows:
+            status = "not_budget_disclosure"
+    elif missing:
+        status, reason = "partial", f"missing tables: {', '.join(missing)}"
+    else:
+        status, reason = "loaded", None
+    if problems:
+        reason = "; ".join(filter(None, [reason, *problems]))[:2000]
+    staged.frames.update({
+        "documents": _frame("documents", [{
+            **base, "layout": doc.layout, "unit_name": unit, "doc_kind": doc_kind, "year": year, "status": status,
+            "reason": reason, "tables_found": len(found), "tables_missing": ",".join(missing) or None,
+            "page_count": doc.page_count,
+        }]),
+        "tables": _frame("tables", table_rows),
+        "subject_amounts": _frame("subject_amounts", subject_rows),
+        "line_items": _frame("line_items", line_rows),
+        "budget_changes": _frame("budget_changes", change_rows),
+        "narrative_facts": _frame("narrative_facts", fact_rows),
+        "parse_problems": _frame("parse_problems", [{"document_id": doc_id, "problem": p} for p in problems]),
+    })
+    return staged
+
+
+def decimal_or_none(value) -> Decimal | None:
+    return None if value is None else Decimal(str(value))

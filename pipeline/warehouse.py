@@ -1,0 +1,112 @@
+"""DuckDB I/O: the staging schema (written incrementally) and atomic publishing.
+
+Only the build writes, and only to ``.build/<name>.duckdb``. Publishing copies the finished
+build to a temporary file beside the warehouse and renames it over the published file in
+one atomic step: a reader holding the old file open keeps reading the old, complete
+warehouse and is never blocked; a build killed at any moment leaves the published file as it was.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import shutil
+from collections.abc import Iterable
+from pathlib import Path
+
+import duckdb
+import polars as pl
+
+from pipeline.stage import SCHEMAS, StagedDocument
+
+STAGING = "staging"
+
+
+def run(con: duckdb.DuckDBPyConnection, sql: str, params: list | None = None) -> list[tuple]:
+    """Execute and consume the result (DuckDB 2 refuses new work while a result is pending)."""
+    return con.execute(sql, params or []).fetchall()
+
+
+def _duck_type(dtype: pl.DataType) -> str:
+    if isinstance(dtype, pl.Decimal):
+        return f"DECIMAL({dtype.precision}, {dtype.scale})"
+    return {pl.String: "VARCHAR", pl.Int64: "BIGINT", pl.Int32: "INTEGER", pl.Boolean: "BOOLEAN"}[dtype]
+
+
+def connect_build(build_db: Path) -> duckdb.DuckDBPyConnection:
+    build_db.parent.mkdir(parents=True, exist_ok=True)
+    con = duckdb.connect(str(build_db))
+    run(con, f"create schema if not exists {STAGING}")
+    for name, schema in SCHEMAS.items():
+        columns = ", ".join(f"{col} {_duck_type(t)}" for col, t in schema.items())
+        run(con, f"create table if not exists {STAGING}.{name} ({columns})")
+    return con
+
+
+def staged_hashes(con: duckdb.DuckDBPyConnection) -> dict[str, str]:
+    """file name → sha256 of every document already staged."""
+    return dict(con.execute(f"select file_name, sha256 from {STAGING}.documents").fetchall())
+
+
+def remove_documents(con: duckdb.DuckDBPyConnection, file_names: Iterable[str]) -> None:
+    names = list(file_names)
+    if not names:
+        return
+    ids = [r[0] for r in con.execute(
+        f"select document_id from {STAGING}.documents where file_name in (select unnest(?))", [names]
+    ).fetchall()]
+    for table in SCHEMAS:
+        if table == "documents":
+            run(con, f"delete from {STAGING}.documents where file_name in (select unnest(?))", [names])
+        elif ids:
+            # a document id is shared by identical content under two names: keep rows still referenced
+            run(
+                con,
+                f"delete from {STAGING}.{table} where document_id in (select unnest(?)) "
+                f"and document_id not in (select document_id from {STAGING}.documents)",
+                [ids],
+            )
+
+
+def write_staged(con: duckdb.DuckDBPyConnection, staged: StagedDocument, file_name: str) -> None:
+    """Replace one document's staged rows in a single transaction."""
+    run(con, "begin")
+    try:
+        remove_documents(con, [file_name])
+        already = run(con, f"select count(*) from {STAGING}.documents where document_id = ?", [staged.document_id])[0][0]
+        for table, frame in staged.frames.items():
+            if frame.is_empty() or (already and table != "documents"):
+                continue
+            if table == "documents" and already:
+                frame = frame.with_columns(
+                    pl.lit("duplicate").alias("status"),
+                    pl.lit("same content as a document already loaded under another file name").alias("reason"),
+                )
+            con.register("incoming", frame.to_arrow())
+            run(con, f"insert into {STAGING}.{table} by name select * from incoming")
+            con.unregister("incoming")
+        run(con, "commit")
+    except Exception:
+        run(con, "rollback")
+        raise
+
+
+def publish(build_db: Path, warehouse: Path) -> Path:
+    """Copy the finished build beside the warehouse and rename it into place atomically."""
+    with duckdb.connect(str(build_db)) as con:
+        run(con, "checkpoint")
+    warehouse.parent.mkdir(parents=True, exist_ok=True)
+    temporary = warehouse.with_name(f".{warehouse.name}.{os.getpid()}.publishing")
+    shutil.copyfile(build_db, temporary)
+    with open(temporary, "rb") as handle:
+        os.fsync(handle.fileno())
+    os.replace(temporary, warehouse)
+    return warehouse
+
+
+def file_sha256(path: Path) -> str:
+    digest = hashlib.sha256()
+    with open(path, "rb") as handle:
+        for chunk in iter(lambda: handle.read(1 << 20), b""):
+            digest.update(chunk)
+    return digest.hexdigest()
