@@ -1,0 +1,53 @@
+"""Re-runs parse only what changed; bad documents get a status and never stop the batch."""
+
+import shutil
+from decimal import Decimal
+
+import dagster as dg
+import duckdb
+
+from pipeline.defs.ingest import raw_documents
+from pipeline.defs.parse import staged_tables
+from tests.conftest import build_warehouse
+
+
+def _parsed_count(result: dg.ExecuteInProcessResult) -> int:
+    materializations = result.asset_materializations_for_node("staged_tables")
+    return next(m.metadata["documents_parsed"].value for m in materializations)
+
+
+def test_unchanged_files_are_not_parsed_again_and_a_changed_file_is_parsed_alone(raw_copy, tmp_path, monkeypatch):
+    monkeypatch.setenv("BUDGET_RAW_DIR", str(raw_copy))
+    monkeypatch.setenv("BUDGET_WAREHOUSE", str(tmp_path / "wh" / "budget.duckdb"))
+    assert _parsed_count(dg.materialize([raw_documents, staged_tables])) == 5
+    assert _parsed_count(dg.materialize([raw_documents, staged_tables])) == 0
+    changed = sorted(raw_copy.iterdir())[1]
+    changed.write_text(changed.read_text(encoding="utf-8") + "\n附注：无。\n", encoding="utf-8")
+    assert _parsed_count(dg.materialize([raw_documents, staged_tables])) == 1
+    sorted(raw_copy.iterdir())[0].unlink()
+    dg.materialize([raw_documents, staged_tables])
+    with duckdb.connect(str(tmp_path / "wh" / ".build" / "budget.duckdb"), read_only=True) as con:
+        assert con.execute("select count(*) from staging.documents").fetchone()[0] == 4
+
+
+def test_bad_documents_get_a_status_and_the_rest_of_the_batch_loads(raw_copy, tmp_path):
+    (raw_copy / "empty.txt").write_bytes(b"")
+    (raw_copy / "minutes.txt").write_text("会议纪要\n\n今天讨论了办公室搬迁事宜，决定下周执行。\n", encoding="utf-8")
+    shutil.copy(sorted(raw_copy.iterdir())[0], raw_copy / "zz_same_content_other_name.txt")
+    gbk = raw_copy / "gbk_copy_of_004.txt"
+    gbk.write_bytes(sorted(raw_copy.glob("004_*"))[0].read_text(encoding="utf-8").encode("gb18030"))
+    warehouse = tmp_path / "budget.duckdb"
+    result = build_warehouse(raw_copy, warehouse)
+    assert result.returncode == 0, result.stderr[-2000:]
+    assert "documents: 9 read" in result.stdout
+    with duckdb.connect(str(warehouse), read_only=True) as con:
+        status = dict(con.execute("select file_name, status from document_status").fetchall())
+        assert status["empty.txt"] == "empty"
+        assert status["minutes.txt"] == "not_budget_disclosure"
+        assert status["zz_same_content_other_name.txt"] == "duplicate"
+        # the GB18030 copy is read; it and the UTF-8 original are one unit-year: one is superseded
+        assert {status["gbk_copy_of_004.txt"], status[[n for n in status if n.startswith("004_")][0]]} == {"loaded", "superseded"}
+        assert con.execute("select count(*) from mart_unit_year").fetchone()[0] == 5
+        assert con.execute(
+            "select total_budget_wan from mart_unit_year where unit_name = '昌吉回族自治州社会保险中心'"
+        ).fetchone()[0] == Decimal("1531.22")

@@ -1,0 +1,87 @@
+"""Every sample rendered as markdown pipe tables and as HTML yields exactly the staged facts
+of its text version (only provenance differs)."""
+
+import html
+from pathlib import Path
+
+import polars as pl
+import pytest
+
+from pipeline.readers import detect_layout, text as text_reader
+from pipeline.stage import stage_document
+
+RAW = Path(__file__).resolve().parent.parent / "data" / "raw"
+SAMPLES = sorted(RAW.glob("*.txt"))
+PROVENANCE = {"document_id", "source_line", "page", "file_name", "sha256", "size_bytes", "layout", "reason", "sentence"}
+
+
+def _groups(path: Path):
+    """The text reader's blocks, consecutive table rows grouped into tables."""
+    doc = text_reader.read(path.read_text(encoding="utf-8"))
+    group: list = []
+    for block in doc.blocks:
+        if block.kind == "row":
+            group.append(block.cells)
+            continue
+        if group:
+            yield "table", group
+            group = []
+        yield "text", block.text
+    if group:
+        yield "table", group
+
+
+def render_markdown(path: Path) -> str:
+    out = []
+    for kind, content in _groups(path):
+        if kind == "text":
+            out.append(content + "\n")
+            continue
+        width = max(len(r) for r in content)
+        for i, row in enumerate(content):
+            cells = list(row) + [""] * (width - len(row))
+            out.append("| " + " | ".join(c.replace("|", "\\|") for c in cells) + " |")
+            if i == 0:
+                out.append("|" + "---|" * width)
+        out.append("")
+    return "\n".join(out)
+
+
+def render_html(path: Path) -> str:
+    out = ["<html><body>"]
+    for kind, content in _groups(path):
+        if kind == "text":
+            out.append(f"<p>{html.escape(content)}</p>")
+            continue
+        out.append("<table>")
+        for row in content:
+            out.append("<tr>" + "".join(f"<td>{html.escape(c)}</td>" for c in row) + "</tr>")
+        out.append("</table>")
+    out.append("</body></html>")
+    return "\n".join(out)
+
+
+def _facts(staged) -> dict[str, pl.DataFrame]:
+    return {
+        name: frame.drop([c for c in frame.columns if c in PROVENANCE])
+        for name, frame in staged.frames.items()
+        if name != "parse_problems"
+    }
+
+
+@pytest.mark.parametrize("sample", SAMPLES, ids=[s.name[:3] for s in SAMPLES])
+@pytest.mark.parametrize("layout, render, suffix", [("markdown", render_markdown, ".md"), ("html", render_html, ".html")])
+def test_rendering_yields_the_same_facts_as_text(tmp_path, sample, layout, render, suffix):
+    rendered = tmp_path / (sample.stem + suffix)
+    rendered.write_text(render(sample), encoding="utf-8")
+    assert detect_layout(rendered.read_bytes()) == layout
+    expected, actual = _facts(stage_document(sample)), _facts(stage_document(rendered))
+    assert actual["documents"]["status"].to_list() == ["loaded"]
+    for name in expected:
+        assert actual[name].equals(expected[name]), f"{layout} {name} differs"
+
+
+def test_markdown_in_a_txt_file_is_detected_as_markdown(tmp_path):
+    path = tmp_path / "disclosure.txt"
+    path.write_text(render_markdown(SAMPLES[0]), encoding="utf-8")
+    assert detect_layout(path.read_bytes()) == "markdown"
