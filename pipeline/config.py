@@ -44,6 +44,10 @@ def export_to_environment(s: Settings) -> None:
     os.environ["BUDGET_RAW_DIR"] = str(s.raw_dir)
     os.environ["BUDGET_WAREHOUSE"] = str(s.warehouse)
     os.environ["BUDGET_BUILD_DB"] = str(s.build_db)
+    # dagster-dbt's manifest preparer looks for dbt on PATH: put the venv's own bin first.
+    venv_bin = str(Path(sys.executable).parent)
+    if venv_bin not in os.environ.get("PATH", "").split(os.pathsep):
+        os.environ["PATH"] = venv_bin + os.pathsep + os.environ.get("PATH", "")
 
 
 def dbt_executable() -> str:

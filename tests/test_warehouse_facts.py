@@ -182,3 +182,47 @@ def test_dim_subject_hierarchy(sql):
     assert rows["2080109"] == ("function", 3, "20801")
     assert rows["20801"] == ("function", 2, "208")
     assert rows["30101"] == ("economic", 2, "301")
+
+
+def test_budget_summary_lines_income_and_expenditure_by_class(sql):
+    lines = {
+        (r[0], r[1], r[2]): r[3]
+        for r in sql(
+            "select side, coalesce(item_key, ''), coalesce(subject_code, ''), amount_wan from fct_table_line "
+            "join dim_unit using (unit_key) where unit_name = ? and table_kind = 'budget_summary' and measure = 'total'", BOLE,
+        )
+    }
+    assert lines[("income", "general_fiscal", "")] == D("618.13")
+    assert lines[("income", "carryover", "")] == D("2.50")
+    assert lines[("income", "carryover_special_account", "")] == D("1.71")
+    assert lines[("expenditure", "", "208")] == D("554.36")
+    assert lines[("income", "government_fund", "")] is None  # blank cell: NULL, not 0
+
+
+def test_entrusted_services_carryover_procurement_and_performance(sql):
+    entrusted = sql(
+        "select amount_wan from fct_table_line join dim_unit using (unit_key) where unit_name = ? "
+        "and table_kind = 'entrusted_services' and item_key = 'total' and measure = 'total'", XINJIANG,
+    )
+    assert entrusted == [(D("104.80"),)]
+    procurement = sql(
+        "select total_wan, goods_wan, works_wan, services_wan, sme_reserved_wan, small_micro_reserved_wan "
+        "from fct_procurement join dim_unit using (unit_key) where unit_name = ?", XINJIANG,
+    )
+    assert procurement == [(D("1321.33"), D("3.00"), D("0"), D("1318.33"), D("836.23"), D("30.83"))]
+    performance = sql(
+        "select overall_target_count, project_count, fiscal_project_amount_wan from fct_performance "
+        "join dim_unit using (unit_key) where unit_name = ?", AKTO,
+    )
+    assert performance == [(1, 12, D("879.93"))]
+
+
+def test_empty_tables_are_present_and_empty_not_missing(sql):
+    rows = sql(
+        "select table_kind, is_empty, has_empty_statement from fct_document_table join dim_unit using (unit_key) "
+        "where unit_name = ? order by ordinal", KIZILSU,
+    )
+    assert len(rows) == 12
+    empty = {r[0] for r in rows if r[1]}
+    assert empty == {"government_fund", "state_capital", "entrusted_services", "carryover"}
+    assert all(r[2] for r in rows if r[1])

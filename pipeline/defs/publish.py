@@ -1,6 +1,8 @@
 """published_warehouse: the finished build, atomically renamed over the published file."""
 
 
+from datetime import timedelta
+
 import dagster as dg
 
 from pipeline.config import settings
@@ -13,3 +15,9 @@ def published_warehouse(context: dg.AssetExecutionContext) -> dg.MaterializeResu
     s = settings()
     path = publish(s.build_db, s.warehouse)
     return dg.MaterializeResult(metadata={"path": str(path), "size_bytes": path.stat().st_size})
+
+
+# A missed night shows up as a failed check on the published warehouse.
+published_warehouse_freshness = dg.build_last_update_freshness_checks(
+    assets=[published_warehouse], lower_bound_delta=timedelta(hours=26)
+)

@@ -16,6 +16,5 @@ def dbt_resource() -> DbtCliResource:
 
 
 def prepare_manifest() -> None:
-    """Write target/manifest.json (``dagster dev`` does this itself; the CLI and tests call it)."""
-    if not dbt_project.manifest_path.exists():
-        dbt_project.preparer.prepare(dbt_project)
+    """Write target/manifest.json afresh (``dagster dev`` does this itself; the CLI and tests call it)."""
+    dbt_project.preparer.prepare(dbt_project)
