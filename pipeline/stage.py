@@ -53,7 +53,7 @@ SCHEMAS: dict[str, dict[str, pl.DataType]] = {
     },
     "budget_changes": {
         "document_id": pl.String, "statement_seq": pl.Int32, "section": pl.String, "item_kind": pl.String,
-        "item_label": pl.String, "subject_path": pl.String, "current_wan": MONEY, "change_wan": MONEY,
+        "item_label": pl.String, "subject_path": pl.String, "stated_subject_code": pl.String, "current_wan": MONEY, "change_wan": MONEY,
         "change_pct": pl.Decimal(20, 4), "prior_basis": pl.String, "sentence": pl.String,
         "source_line": pl.Int32, "page": pl.Int32,
     },
@@ -121,7 +121,8 @@ def _expected_kinds(doc: IntermediateDocument) -> list[str]:
     """The tables the document's own table of contents lists; the standard set if it has none."""
     listed: list[str] = []
     for block in doc.blocks[:120]:
-        text = re.sub(r"^[-*•\s]*(?:[一二三四五六七八九十]+、|\d+[.、])\s*", "", block.text)
+        text = re.sub(r"^[-*•\s]*(?:[一二三四五六七八九十]+、|\d+\s*[.、．])\s*", "", block.text)
+        text = re.sub(r"[.…·．\s\d]+$", "", text)  # dot leaders and page numbers
         if text != block.text and parse_title(text):
             kind = kind_of(parse_title(text)[1])
             if kind and kind != "performance" and kind not in listed:
@@ -190,7 +191,7 @@ def stage_document(path: Path, data: bytes | None = None, **limits) -> StagedDoc
     change_rows = [
         {
             "document_id": doc_id, "statement_seq": seq, "section": c.section, "item_kind": c.item_kind,
-            "item_label": c.item_label, "subject_path": "/".join(c.subject_path) or None,
+            "item_label": c.item_label, "subject_path": "/".join(c.subject_path) or None, "stated_subject_code": c.subject_code,
             "current_wan": c.current_wan, "change_wan": c.change_wan, "change_pct": c.change_pct,
             "prior_basis": c.prior_basis, "sentence": c.sentence, "source_line": c.line, "page": c.page,
         }

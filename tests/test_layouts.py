@@ -9,10 +9,11 @@ import pytest
 
 from pipeline.readers import detect_layout, text as text_reader
 from pipeline.stage import stage_document
+from tests.pdf_rendering import render_pdf
 
 RAW = Path(__file__).resolve().parent.parent / "data" / "raw"
 SAMPLES = sorted(RAW.glob("*.txt"))
-PROVENANCE = {"document_id", "source_line", "page", "file_name", "sha256", "size_bytes", "layout", "reason", "sentence"}
+PROVENANCE = {"document_id", "source_line", "page", "page_count", "file_name", "sha256", "size_bytes", "layout", "reason", "sentence"}
 
 
 def _groups(path: Path):
@@ -79,6 +80,19 @@ def test_rendering_yields_the_same_facts_as_text(tmp_path, sample, layout, rende
     assert actual["documents"]["status"].to_list() == ["loaded"]
     for name in expected:
         assert actual[name].equals(expected[name]), f"{layout} {name} differs"
+
+
+@pytest.mark.parametrize("sample", SAMPLES, ids=[s.name[:3] for s in SAMPLES])
+def test_pdf_rendering_yields_the_same_facts_as_text(tmp_path, sample):
+    """Ruled tables, header rows repeated over page breaks, landscape pages, wrapped cells, page numbers."""
+    rendered = render_pdf(sample, tmp_path / (sample.stem + ".pdf"))
+    staged = stage_document(rendered)
+    assert staged.status["layout"] == "pdf" and staged.status["page_count"] > 10
+    expected, actual = _facts(stage_document(sample)), _facts(staged)
+    assert actual["documents"]["status"].to_list() == ["loaded"]
+    for name in expected:
+        assert actual[name].equals(expected[name]), f"pdf {name} differs"
+    assert staged.frames["subject_amounts"]["page"].drop_nulls().min() >= 1  # provenance is the page
 
 
 def test_markdown_in_a_txt_file_is_detected_as_markdown(tmp_path):

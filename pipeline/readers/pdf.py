@@ -1,12 +1,177 @@
-"""PDF reader (pdfplumber). Placeholder until the PDF layout lands; scanned/encrypted PDFs
-are reported with a clear status rather than loaded silently."""
+"""PDF with a text layer, through pdfplumber.
+
+Ruled tables (drawn lines or cell rectangles) come from pdfplumber's table finder, merged
+cells left empty in the positions they span, wrapped cell text joined. Lines outside the
+tables are split into cells where the words leave a wide gap (tables without rulings); a
+line with a single cell is running text. Repeated page headers/footers and page numbers are
+dropped. Every block carries its page and its row on the page.
+
+A PDF whose pages carry no text layer is ``needs_ocr``; an encrypted one is ``encrypted``;
+one that cannot be parsed is ``corrupt``; page and time limits stop a pathological file.
+"""
 
 from __future__ import annotations
 
+import io
+import os
+import re
+import time
+from collections import Counter
 from pathlib import Path
 
-from pipeline.intermediate import IntermediateDocument, UnreadableDocument
+import pdfplumber
+from pdfminer.pdfdocument import PDFEncryptionError, PDFPasswordIncorrect
+from pdfminer.pdfparser import PDFSyntaxError
+from pdfminer.psparser import PSException
+from pdfplumber.utils.exceptions import PdfminerException
+
+from pipeline.cleaning import clean_cell
+from pipeline.intermediate import Block, IntermediateDocument, UnreadableDocument
+
+MAX_PAGES = int(os.environ.get("BUDGET_PDF_MAX_PAGES", "400"))
+MAX_SECONDS = float(os.environ.get("BUDGET_PDF_MAX_SECONDS", "120"))
+_PAGE_NUMBER = re.compile(r"^(?:[-–—]?\s*\d{1,4}\s*[-–—]?|第\s*\d+\s*页(?:\s*共\s*\d+\s*页)?|\d+\s*/\s*\d+)$")
+_MARGIN = 0.07  # share of the page height where headers and footers live
 
 
-def read(path: Path, data: bytes, **limits) -> IntermediateDocument:
-    raise UnreadableDocument("unsupported_layout", f"{path.name}: PDF reading is not available yet")
+def _cell_text(raw: str | None) -> str:
+    if not raw:
+        return ""
+    parts = [p.strip() for p in raw.split("\n")]
+    joined = parts[0] if parts else ""
+    for part in parts[1:]:
+        if not part:
+            continue
+        # wrapped CJK text joins without a space; Latin words and numbers keep one
+        cjk = r"[\u3400-\u9fff（）()、]"
+        digits_continue = re.search(r"[\d,.]$", joined) and re.match(r"[\d,.]", part)
+        if joined and (re.match(cjk, part[0]) or re.search(cjk + "$", joined) or digits_continue):
+            joined += part
+        else:
+            joined += " " + part
+    return clean_cell(joined)
+
+
+def _inside(obj: dict, boxes: list[tuple[float, float, float, float]]) -> bool:
+    x = (obj["x0"] + obj["x1"]) / 2
+    y = (obj["top"] + obj["bottom"]) / 2
+    return any(x0 - 1 <= x <= x1 + 1 and top - 1 <= y <= bottom + 1 for x0, top, x1, bottom in boxes)
+
+
+def _split_line(words: list[dict]) -> list[str]:
+    """Cells of one text line: words separated by a gap wider than twice the character size."""
+    cells: list[str] = []
+    current = ""
+    previous = None
+    for word in words:
+        size = max(word["bottom"] - word["top"], 1.0)
+        if previous is not None and word["x0"] - previous["x1"] > 2.0 * size:
+            cells.append(current)
+            current = word["text"]
+        else:
+            glue = "" if previous is None or word["x0"] - previous["x1"] < 0.25 * size else " "
+            current = current + glue + word["text"]
+        previous = word
+    cells.append(current)
+    return [clean_cell(c) for c in cells]
+
+
+def _text_lines(page, boxes) -> list[tuple[float, float, float, tuple[str, ...]]]:
+    """(top, bottom, x0, cells) of every line outside the tables."""
+    words = [w for w in page.extract_words(keep_blank_chars=False, use_text_flow=False) if not _inside(w, boxes)]
+    words.sort(key=lambda w: (round(w["top"] / 3), w["x0"]))
+    lines: list[list[dict]] = []
+    for word in words:
+        if lines and abs(lines[-1][0]["top"] - word["top"]) <= 3:
+            lines[-1].append(word)
+        else:
+            lines.append([word])
+    out = []
+    for line in lines:
+        line.sort(key=lambda w: w["x0"])
+        out.append((line[0]["top"], max(w["bottom"] for w in line), line[0]["x0"], tuple(_split_line(line))))
+    return out
+
+
+def _open(path: Path, data: bytes):
+    try:
+        return pdfplumber.open(io.BytesIO(data))
+    except (PDFPasswordIncorrect, PDFEncryptionError) as err:
+        raise UnreadableDocument("encrypted", f"{path.name}: the PDF is encrypted ({err.__class__.__name__}); ask the publisher for an unprotected copy") from err
+    except (PdfminerException, PDFSyntaxError, PSException, ValueError, KeyError, TypeError) as err:
+        # pdfplumber wraps pdfminer's error as its first argument
+        cause = err.args[0] if err.args and isinstance(err.args[0], Exception) else (err.__cause__ or err)
+        if isinstance(cause, (PDFPasswordIncorrect, PDFEncryptionError)) or "password" in str(cause).lower() or "encrypt" in str(cause).lower():
+            raise UnreadableDocument("encrypted", f"{path.name}: the PDF is encrypted; ask the publisher for an unprotected copy") from err
+        raise UnreadableDocument("corrupt", f"{path.name}: the PDF cannot be parsed ({cause.__class__.__name__}: {str(cause)[:200]}); re-download it") from err
+
+
+def read(path: Path, data: bytes, max_pages: int | None = None, max_seconds: float | None = None) -> IntermediateDocument:
+    max_pages = max_pages or MAX_PAGES
+    max_seconds = max_seconds or MAX_SECONDS
+    started = time.monotonic()
+    pdf = _open(path, data)
+    doc = IntermediateDocument(layout="pdf")
+    try:
+        try:
+            pages = pdf.pages
+        except (PdfminerException, PDFSyntaxError, PSException, ValueError, KeyError, TypeError) as err:
+            raise UnreadableDocument("corrupt", f"{path.name}: the PDF's page tree cannot be read ({err}); re-download it") from err
+        doc.page_count = len(pages)
+        if len(pages) > max_pages:
+            raise UnreadableDocument("too_large", f"{path.name}: {len(pages)} pages exceed the limit of {max_pages} (BUDGET_PDF_MAX_PAGES)")
+        page_items: list[list[tuple[float, str, tuple[str, ...], float, float]]] = []
+        without_text: list[int] = []
+        for number, page in enumerate(pages, start=1):
+            if time.monotonic() - started > max_seconds:
+                raise UnreadableDocument("too_slow", f"{path.name}: reading stopped after {max_seconds:.0f} s at page {number} of {len(pages)} (BUDGET_PDF_MAX_SECONDS)")
+            try:
+                has_text = bool(page.chars)
+            except (PdfminerException, PDFSyntaxError, PSException, ValueError, KeyError, TypeError) as err:
+                raise UnreadableDocument("corrupt", f"{path.name}: page {number} cannot be read ({err}); re-download it") from err
+            if not has_text:
+                without_text.append(number)
+                page_items.append([])
+                continue
+            items = []
+            tables = page.find_tables()
+            boxes = [t.bbox for t in tables]
+            for table in tables:
+                top = table.bbox[1]
+                for i, row in enumerate(table.extract()):
+                    items.append((top + i * 0.001, "row", tuple(_cell_text(c) for c in row), top, table.bbox[3]))
+            for top, bottom, _x0, cells in _text_lines(page, boxes):
+                kind = "row" if len([c for c in cells if c]) >= 2 else "text"
+                items.append((top, kind, cells if kind == "row" else (" ".join(cells),), top / page.height, bottom / page.height))
+            items.sort(key=lambda item: item[0])
+            page_items.append(items)
+            page.flush_cache()
+        if without_text and len(without_text) == len(pages):
+            raise UnreadableDocument("needs_ocr", f"{path.name}: none of its {len(pages)} pages has a text layer (a scan); run OCR (e.g. ocrmypdf) and submit the result")
+        if without_text:
+            doc.problems.append(f"pages without a text layer (scanned, not read): {', '.join(map(str, without_text))}")
+    finally:
+        pdf.close()
+    repeated = _repeated_margins(page_items)
+    for number, items in enumerate(page_items, start=1):
+        for row_index, (_top, kind, cells, rel_top, rel_bottom) in enumerate(items, start=1):
+            text = " ".join(c for c in cells if c)
+            if kind == "text" and (_PAGE_NUMBER.match(text) or text in repeated):
+                continue
+            doc.blocks.append(Block(kind, cells, line=row_index, page=number))
+    return doc
+
+
+def _repeated_margins(page_items) -> set[str]:
+    """Text lines standing in the top or bottom margin of several pages: headers and footers."""
+    counts: Counter[str] = Counter()
+    for items in page_items:
+        seen = set()
+        for _top, kind, cells, rel_top, rel_bottom in items:
+            if kind == "text" and (rel_top < _MARGIN or rel_bottom > 1 - _MARGIN):
+                seen.add(re.sub(r"\d+", "#", cells[0]))
+        counts.update(seen)
+    threshold = max(3, len(page_items) // 2)
+    return {text for text, n in counts.items() if n >= threshold and "#" not in text} | {
+        text for text, n in counts.items() if n >= threshold
+    }

@@ -52,18 +52,18 @@ _INCOME_ITEMS: list[tuple[str, str]] = [
     (r"非财政拨款结转", "nonfiscal_carryover"),
     (r"财政拨款结转", "fiscal_carryover"),
     (r"上年结转|结转结余", "carryover"),
-    (r"财政拨款[（(]?补助[)）]?$|^财政拨款$", "fiscal_subtotal"),
+    (r"财政拨款[（(]?补助[)）]?$|^财政拨款(收入)?$", "fiscal_subtotal"),
 ]
 _CARRYOVER_SCOPED = {"general_public_budget", "government_fund", "state_capital", "special_account", "unit_funds"}
 
 _THREE_PUBLIC_ITEMS: list[tuple[str, str]] = [
+    (r"机关运行经费", "operating_funds"),
     (r"^(合计|总计)$|三公.*(合计|总计)", "total"),
     (r"出国", "overseas"),
     (r"接待", "reception"),
     (r"购置及运行|购置和运行", "vehicle_total"),
     (r"购置", "vehicle_purchase"),
     (r"运行", "vehicle_operation"),
-    (r"机关运行经费", "operating_funds"),
 ]
 
 _HEADER_WORDS = re.compile(r"^(项目|收入|支出|科目|科目名称|功能分类|预算数|合计|资金来源|财政拨款收入|财政拨款支出|.*内容|项目名称)$")
@@ -98,7 +98,9 @@ def _header_and_data(region: TableRegion, is_item) -> tuple[list, list]:
         looks_like_data = any(is_amount(c) for c in row.cells) or bool(labels and is_item(labels[0]))
         if not data and not looks_like_data:
             header.append(row)
-        elif data and not looks_like_data and all(_HEADER_WORDS.match(compact_label(x)) or x.startswith("编制") for x in labels):
+        elif data and (row.cells in {h.cells for h in header} or (
+            not looks_like_data and all(_HEADER_WORDS.match(compact_label(x)) or x.startswith("编制") for x in labels)
+        )):
             continue  # header repeated on a continuation page
         else:
             data.append(row)
@@ -166,12 +168,17 @@ def interpret_two_sided(region: TableRegion) -> list[LineItem]:
 
 def interpret_labelled(region: TableRegion, classify) -> list[LineItem]:
     """One label per row, amounts by header (“三公”经费, 委托业务费, 上年结转结余)."""
+    if classify is three_public_item:
+        rows = [r for r in region.rows if not is_column_number_row(r.cells)]
+        first_numeric = next((i for i, r in enumerate(rows) if any(is_amount(c) for c in r.cells)), None)
+        if first_numeric is not None and all(is_amount(c) or not c for c in rows[first_numeric].cells):
+            head = rows[:first_numeric]
+            named = {three_public_item(c) for r in head for c in r.cells if c} - {None}
+            if len(named) >= 3:
+                return _interpret_horizontal_three_public(region, head, rows[first_numeric:])
     header, data = _header_and_data(region, classify)
     measures = column_measures(header)
     items: list[LineItem] = []
-    horizontal = [m for m in (three_public_item(compact_label(c)) for r in header for c in r.cells if c) if m]
-    if classify is three_public_item and len(horizontal) >= 3:
-        return _interpret_horizontal_three_public(region, header, data)
     for row in data:
         label_idx = next((i for i, c in enumerate(row.cells) if c and not is_amount(c)), None)
         if label_idx is None:

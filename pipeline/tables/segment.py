@@ -62,9 +62,13 @@ def _title_in(block: Block) -> tuple[int | None, str] | None:
 def segment_tables(blocks: list[Block]) -> list[TableRegion]:
     tables: list[TableRegion] = []
     current: TableRegion | None = None
+    closed: TableRegion | None = None  # the table prose just ended: its 空表 statement may follow
     pending_number: int | None = None
+    previous_text = ""
     for block in blocks:
         text = block.text
+        # a 空表 statement may wrap between 空 and 表: read it together with the line before
+        joined_text, previous_text = previous_text + text, (text if block.kind == "text" else "")
         number = table_caption_number(compact_label(text)) if block.kind == "text" else None
         if number is not None:
             pending_number = number
@@ -83,8 +87,12 @@ def segment_tables(blocks: list[Block]) -> list[TableRegion]:
             )
             tables.append(current)
             pending_number = None
+            closed = None
             continue
         if current is None:
+            if closed is not None and block.kind == "text" and "空表" in joined_text and closed.empty_statement is None:
+                closed.empty_statement = joined_text
+                closed = None
             continue
         unit = find_published_unit(text)
         discloser = discloser_of(text)
@@ -94,11 +102,11 @@ def segment_tables(blocks: list[Block]) -> list[TableRegion]:
             if block.kind == "text" or len([c for c in block.cells if c]) <= 2:
                 continue
         if block.kind == "text":
-            if "空表" in text:
-                current.empty_statement = text
+            if "空表" in joined_text:
+                current.empty_statement = joined_text
                 continue
             if _is_prose(text):
-                current = None
+                closed, current = current, None
             continue
         current.rows.append(block)
     return [t for t in tables if t.kind is not None and t.kind != "performance"]

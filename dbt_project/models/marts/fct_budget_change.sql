@@ -24,12 +24,12 @@ resolved as (
 
     select
         changes.*,
-        (
+        coalesce(changes.stated_subject_code, (
             select min(subjects.subject_code)
             from subjects
             where subjects.document_id = changes.document_id
                 and subjects.subject_name = replace(split_part(changes.subject_path, '/', 3), ' ', '')
-        ) as subject_code
+        )) as subject_code
     from changes
 
 ),

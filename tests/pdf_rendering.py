@@ -1,0 +1,106 @@
+"""Render a text-layout disclosure as a PDF the way publishers print them (reportlab, CID
+font STSong-Light): ruled tables with header rows repeated on page breaks, wide tables on
+landscape pages, long cells wrapped, page numbers in the footer."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from reportlab.lib import colors
+from reportlab.lib.pagesizes import A4, landscape
+from reportlab.lib.styles import ParagraphStyle
+from reportlab.pdfbase import pdfmetrics
+from reportlab.pdfbase.cidfonts import UnicodeCIDFont
+from reportlab.platypus import BaseDocTemplate, Frame, NextPageTemplate, PageTemplate, Paragraph, Table, TableStyle
+from xml.sax.saxutils import escape
+
+from pipeline.cleaning import is_amount
+from pipeline.readers import text as text_reader
+from pipeline.tables.columns import is_column_number_row
+from pipeline.tables.subjects import split_subject_cells
+
+FONT = "STSong-Light"
+pdfmetrics.registerFont(UnicodeCIDFont(FONT))
+BODY = ParagraphStyle("body", fontName=FONT, fontSize=9, leading=12, wordWrap="CJK")
+CELL = ParagraphStyle("cell", fontName=FONT, fontSize=6.5, leading=8, wordWrap="CJK")
+
+
+def _groups(path: Path):
+    doc = text_reader.read(path.read_text(encoding="utf-8"))
+    group: list = []
+    for block in doc.blocks:
+        if block.kind == "row":
+            group.append(block.cells)
+            continue
+        if group:
+            yield "table", group
+            group = []
+        yield "text", block.text
+    if group:
+        yield "table", group
+
+
+def _width(text: str) -> float:
+    return sum(6.5 if ord(ch) > 0x2E80 else 3.7 for ch in text) + 6
+
+
+def _header_rows(rows) -> int:
+    for i, row in enumerate(rows):
+        code, name, _ = split_subject_cells(row)
+        if code or any(is_amount(c) for c in row) or is_column_number_row(row):
+            return i
+    return 0
+
+
+def _table(rows, available: float) -> Table:
+    width = max(len(r) for r in rows)
+    grid = [list(r) + [""] * (width - len(r)) for r in rows]
+    needs = [max(_width(r[j]) for r in grid) for j in range(width)]
+    numeric = [all(not r[j] or is_amount(r[j]) for r in grid[_header_rows(grid):]) for j in range(width)]
+    widths = [min(n, 60 if numeric[j] else 150) for j, n in enumerate(needs)]
+    widths = [max(w, 16) for w in widths]
+    if sum(widths) > available:
+        fixed = sum(w for w, num in zip(widths, numeric) if num)
+        flexible = sum(w for w, num in zip(widths, numeric) if not num) or 1
+        scale = max((available - fixed) / flexible, 0.05)
+        widths = [w if num else w * scale for w, num in zip(widths, numeric)]
+    data = [[Paragraph(escape(c), CELL) if c else "" for c in r] for r in grid]
+    table = Table(data, colWidths=widths, repeatRows=_header_rows(grid))
+    table.setStyle(TableStyle([
+        ("GRID", (0, 0), (-1, -1), 0.5, colors.black),
+        ("VALIGN", (0, 0), (-1, -1), "MIDDLE"),
+        ("LEFTPADDING", (0, 0), (-1, -1), 2),
+        ("RIGHTPADDING", (0, 0), (-1, -1), 2),
+    ]))
+    return table
+
+
+def _footer(canvas, doc):
+    canvas.setFont(FONT, 8)
+    canvas.drawCentredString(doc.pagesize[0] / 2, 20, f"- {doc.page} -")
+
+
+def render_pdf(source: Path, target: Path) -> Path:
+    portrait, wide = A4, landscape(A4)
+    doc = BaseDocTemplate(str(target), pagesize=portrait)
+    doc.addPageTemplates([
+        PageTemplate("portrait", [Frame(40, 40, portrait[0] - 80, portrait[1] - 80)], onPage=_footer, pagesize=portrait),
+        PageTemplate("landscape", [Frame(40, 40, wide[0] - 80, wide[1] - 80)], onPage=_footer, pagesize=wide),
+    ])
+    story = []
+    current = "portrait"
+    for kind, content in _groups(source):
+        if kind == "text":
+            story.append(Paragraph(escape(content), BODY))
+            continue
+        is_wide = max(len(r) for r in content) > 8
+        wanted = "landscape" if is_wide else "portrait"
+        if wanted != current:
+            story.append(NextPageTemplate(wanted))
+            from reportlab.platypus import PageBreak
+
+            story.append(PageBreak())
+            current = wanted
+        story.append(_table(content, (wide if is_wide else portrait)[0] - 80))
+    doc.build(story)
+    return target
