@@ -11,6 +11,7 @@ import re
 from decimal import Decimal, InvalidOperation
 
 _TAG = re.compile(r"<[^>]{0,200}>")
+_TAG_IN_NUMBER = re.compile(r"(?<=[\d.,])\s*((?:<[^>]{0,200}>)+)\s*(?=[\d.,])")
 _MARKDOWN_EMPHASIS = re.compile(r"(\*\*|__)")
 _SPACE = re.compile(r"[\s\u3000\u00a0]+")
 _CJK = r"\u3400-\u9fff\uf900-\ufaff"
@@ -25,6 +26,8 @@ def clean_cell(raw: str | None) -> str:
     """Cell text without markup, entities or runs of white space."""
     if raw is None:
         return ""
+    # a tag inside a number (56. <b>4</b> 6) splits it: close the spaces around the tag first
+    raw = _TAG_IN_NUMBER.sub(r"\1", raw)
     text = html.unescape(_TAG.sub("", raw))
     text = _MARKDOWN_EMPHASIS.sub("", text)
     return _SPACE.sub(" ", text).strip()

@@ -45,11 +45,17 @@ def _print_status(warehouse: Path, strict: bool = False) -> int:
             "select file_name, status, unit_name, year, tables_found, coalesce(reason, '') "
             "from document_status order by file_name"
         ).fetchall()
+        failing = dict(con.execute(
+            "select document_id, count(*) from dq_check_result where status = 'fail' group by document_id"
+        ).fetchall())
+        ids = dict(con.execute("select file_name, document_id from document_status").fetchall())
     loaded = [r for r in rows if r[1] in ("loaded", "partial")]
     print(f"warehouse: {warehouse}")
     print(f"documents: {len(rows)} read, {len(loaded)} loaded, {len(rows) - len(loaded)} not loaded")
+    print(f"reconciliation checks failing: {sum(failing.values())} (query dq_check_result where status = 'fail')")
     for name, status, unit, year, tables, reason in rows:
-        line = f"  {status:<22} {name}  {unit or '?'} {year or '?'}  tables={tables}"
+        checks = failing.get(ids.get(name), 0)
+        line = f"  {status:<22} {name}  {unit or '?'} {year or '?'}  tables={tables}" + (f"  checks_failed={checks}" if checks else "")
         print(line + (f"  — {reason}" if reason else ""))
     return 1 if strict and len(loaded) < len(rows) else 0
 

@@ -33,10 +33,30 @@ def _duck_type(dtype: pl.DataType) -> str:
     return {pl.String: "VARCHAR", pl.Int64: "BIGINT", pl.Int32: "INTEGER", pl.Boolean: "BOOLEAN"}[dtype]
 
 
+def parser_fingerprint() -> str:
+    """A hash of the parsing code: staged rows from another parser version are parsed again."""
+    package = Path(__file__).resolve().parent
+    digest = hashlib.sha256()
+    sources = [package / "stage.py", package / "cleaning.py", package / "intermediate.py"]
+    for folder in ("readers", "tables", "narrative"):
+        sources += sorted((package / folder).glob("*.py"))
+    for source in sources:
+        digest.update(source.read_bytes())
+    return digest.hexdigest()[:16]
+
+
 def connect_build(build_db: Path) -> duckdb.DuckDBPyConnection:
     build_db.parent.mkdir(parents=True, exist_ok=True)
     con = duckdb.connect(str(build_db))
     run(con, f"create schema if not exists {STAGING}")
+    run(con, f"create table if not exists {STAGING}.parser_version (fingerprint varchar)")
+    fingerprint = parser_fingerprint()
+    stored = run(con, f"select fingerprint from {STAGING}.parser_version")
+    if stored != [(fingerprint,)]:
+        for name in SCHEMAS:
+            run(con, f"drop table if exists {STAGING}.{name}")
+        run(con, f"delete from {STAGING}.parser_version")
+        run(con, f"insert into {STAGING}.parser_version values (?)", [fingerprint])
     for name, schema in SCHEMAS.items():
         columns = ", ".join(f"{col} {_duck_type(t)}" for col, t in schema.items())
         run(con, f"create table if not exists {STAGING}.{name} ({columns})")

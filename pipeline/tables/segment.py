@@ -15,6 +15,7 @@ from pipeline.cleaning import compact_label, find_published_unit
 from pipeline.intermediate import Block
 from pipeline.tables.kinds import kind_of, parse_title, table_caption_number
 
+EMPTY_STATEMENT = re.compile(r"空\s*白?\s*表|本表无数据|无此项")
 _DISCLOSER = re.compile(r"(?:编制|预算)(?:部门|单位)\s*[:：]\s*(.+?)(?:\s*(?:金额)?单位\s*[:：].*)?$")
 
 
@@ -90,7 +91,7 @@ def segment_tables(blocks: list[Block]) -> list[TableRegion]:
             closed = None
             continue
         if current is None:
-            if closed is not None and block.kind == "text" and "空表" in joined_text and closed.empty_statement is None:
+            if closed is not None and block.kind == "text" and EMPTY_STATEMENT.search(joined_text) and closed.empty_statement is None:
                 closed.empty_statement = joined_text
                 closed = None
             continue
@@ -102,7 +103,7 @@ def segment_tables(blocks: list[Block]) -> list[TableRegion]:
             if block.kind == "text" or len([c for c in block.cells if c]) <= 2:
                 continue
         if block.kind == "text":
-            if "空表" in joined_text:
+            if EMPTY_STATEMENT.search(joined_text):
                 current.empty_statement = joined_text
                 continue
             if _is_prose(text):
