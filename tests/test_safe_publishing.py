@@ -1,0 +1,79 @@
+"""Publishing: readers are never blocked and never see a half-built warehouse; a killed build
+leaves the last warehouse intact; two builds of the same files give the same warehouse."""
+
+import os
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import duckdb
+
+from tests.conftest import RAW, build_warehouse
+
+READER = r"""
+import sys, time
+import sqlalchemy as sa
+engine = sa.create_engine(f"duckdb:///{sys.argv[1]}", connect_args={"read_only": True})
+deadline = time.time() + float(sys.argv[2])
+queries = 0
+with engine.connect() as con:  # held open for the whole build, as a BI tool does
+    while time.time() < deadline:
+        units = con.execute(sa.text("select count(*) from mart_unit_year")).scalar()
+        checks = con.execute(sa.text("select count(*) from dq_check_result")).scalar()
+        assert units == 5 and checks > 0, (units, checks)
+        queries += 1
+        time.sleep(0.05)
+print(queries)
+"""
+
+MARTS = ["dim_unit", "dim_year", "dim_subject", "fct_appropriation", "fct_economic_spending", "fct_three_public",
+         "fct_assets", "fct_project", "fct_budget_change", "fct_table_line", "mart_unit_year", "document_status",
+         "dq_check_result"]
+
+
+def _snapshot(warehouse: Path) -> dict[str, list]:
+    with duckdb.connect(str(warehouse), read_only=True) as con:
+        return {t: sorted(map(repr, con.execute(f"select * from {t}").fetchall())) for t in MARTS}
+
+
+def test_a_bi_client_holding_the_warehouse_open_is_never_blocked_during_a_build(warehouse, tmp_path):
+    reader = subprocess.Popen([sys.executable, "-c", READER, str(warehouse), "25"], stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    time.sleep(1.5)
+    result = build_warehouse(RAW, warehouse)  # rebuild and publish over the file the reader holds
+    assert result.returncode == 0, result.stderr[-2000:]
+    out, err = reader.communicate(timeout=60)
+    assert reader.returncode == 0, err[-2000:]
+    assert int(out) > 50
+    with duckdb.connect(str(warehouse), read_only=True) as con:
+        assert con.execute("select count(*) from mart_unit_year").fetchone()[0] == 5
+
+
+def test_a_build_killed_midway_leaves_the_published_warehouse_intact(warehouse, tmp_path):
+    before = _snapshot(warehouse)
+    budget = Path(sys.executable).parent / "budget"
+    env = dict(os.environ)
+    process = subprocess.Popen([str(budget), "build", "--raw-dir", str(RAW), "--warehouse", str(warehouse)],
+                               stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, env=env, start_new_session=True)
+    # wait until dbt is writing the build database, then kill the whole process group
+    build_db = warehouse.parent / ".build" / warehouse.name
+    deadline = time.time() + 60
+    while time.time() < deadline and process.poll() is None:
+        wal = build_db.with_name(build_db.name + ".wal")
+        if wal.exists() or (build_db.exists() and time.time() - build_db.stat().st_mtime < 1):
+            time.sleep(1.0)
+            break
+        time.sleep(0.1)
+    os.killpg(process.pid, signal.SIGKILL)
+    process.wait()
+    assert _snapshot(warehouse) == before
+    result = build_warehouse(RAW, warehouse)  # no manual clean-up
+    assert result.returncode == 0, result.stdout[-2000:] + result.stderr[-2000:]
+    assert _snapshot(warehouse) == before
+
+
+def test_two_builds_of_the_same_files_give_identical_warehouses(warehouse, tmp_path):
+    second = tmp_path / "second" / "budget.duckdb"
+    assert build_warehouse(RAW, second).returncode == 0
+    assert _snapshot(second) == _snapshot(warehouse)
