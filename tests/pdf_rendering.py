@@ -52,7 +52,7 @@ def _header_rows(rows) -> int:
     return 0
 
 
-def _table(rows, available: float) -> Table:
+def _table(rows, available: float, ruled: bool = True) -> Table:
     width = max(len(r) for r in rows)
     grid = [list(r) + [""] * (width - len(r)) for r in rows]
     needs = [max(_width(r[j]) for r in grid) for j in range(width)]
@@ -66,12 +66,10 @@ def _table(rows, available: float) -> Table:
         widths = [w if num else w * scale for w, num in zip(widths, numeric)]
     data = [[Paragraph(escape(c), CELL) if c else "" for c in r] for r in grid]
     table = Table(data, colWidths=widths, repeatRows=_header_rows(grid))
-    table.setStyle(TableStyle([
-        ("GRID", (0, 0), (-1, -1), 0.5, colors.black),
-        ("VALIGN", (0, 0), (-1, -1), "MIDDLE"),
-        ("LEFTPADDING", (0, 0), (-1, -1), 2),
-        ("RIGHTPADDING", (0, 0), (-1, -1), 2),
-    ]))
+    style = [("VALIGN", (0, 0), (-1, -1), "MIDDLE"), ("LEFTPADDING", (0, 0), (-1, -1), 2), ("RIGHTPADDING", (0, 0), (-1, -1), 2)]
+    if ruled:
+        style.append(("GRID", (0, 0), (-1, -1), 0.5, colors.black))
+    table.setStyle(TableStyle(style))
     return table
 
 
@@ -80,7 +78,7 @@ def _footer(canvas, doc):
     canvas.drawCentredString(doc.pagesize[0] / 2, 20, f"- {doc.page} -")
 
 
-def render_pdf(source: Path, target: Path) -> Path:
+def render_pdf(source: Path, target: Path, ruled: bool = True) -> Path:
     portrait, wide = A4, landscape(A4)
     doc = BaseDocTemplate(str(target), pagesize=portrait)
     doc.addPageTemplates([
@@ -101,6 +99,6 @@ def render_pdf(source: Path, target: Path) -> Path:
 
             story.append(PageBreak())
             current = wanted
-        story.append(_table(content, (wide if is_wide else portrait)[0] - 80))
+        story.append(_table(content, (wide if is_wide else portrait)[0] - 80, ruled))
     doc.build(story)
     return target

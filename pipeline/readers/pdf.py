@@ -25,7 +25,7 @@ from pdfminer.pdfparser import PDFSyntaxError
 from pdfminer.psparser import PSException
 from pdfplumber.utils.exceptions import PdfminerException
 
-from pipeline.cleaning import clean_cell
+from pipeline.cleaning import clean_cell, is_amount
 from pipeline.intermediate import Block, IntermediateDocument, UnreadableDocument
 
 MAX_PAGES = int(os.environ.get("BUDGET_PDF_MAX_PAGES", "400"))
@@ -58,26 +58,93 @@ def _inside(obj: dict, boxes: list[tuple[float, float, float, float]]) -> bool:
     return any(x0 - 1 <= x <= x1 + 1 and top - 1 <= y <= bottom + 1 for x0, top, x1, bottom in boxes)
 
 
-def _split_line(words: list[dict]) -> list[str]:
-    """Cells of one text line: words separated by a gap wider than twice the character size."""
-    cells: list[str] = []
-    current = ""
+def _split_line(words: list[dict]) -> list[tuple[str, float, float]]:
+    """Cells of one text line, with their x extent: words separated by a gap wider than
+    0.8 of the character size (wider than a space) start a new cell."""
+    cells: list[tuple[str, float, float]] = []
+    current, x0, x1 = "", None, None
     previous = None
     for word in words:
         size = max(word["bottom"] - word["top"], 1.0)
-        if previous is not None and word["x0"] - previous["x1"] > 2.0 * size:
-            cells.append(current)
-            current = word["text"]
+        if previous is not None and word["x0"] - previous["x1"] > 0.8 * size:
+            cells.append((clean_cell(current), x0, x1))
+            current, x0 = word["text"], word["x0"]
         else:
             glue = "" if previous is None or word["x0"] - previous["x1"] < 0.25 * size else " "
             current = current + glue + word["text"]
+            x0 = word["x0"] if x0 is None else x0
+        x1 = word["x1"]
         previous = word
-    cells.append(current)
-    return [clean_cell(c) for c in cells]
+    cells.append((clean_cell(current), x0, x1))
+    return cells
 
 
-def _text_lines(page, boxes) -> list[tuple[float, float, float, tuple[str, ...]]]:
-    """(top, bottom, x0, cells) of every line outside the tables."""
+def _bands(rows: list[list[tuple[str, float, float]]]) -> list[list[float]]:
+    """Column bands of an unruled table: the merged x extents of its data cells."""
+    intervals = sorted([x0, x1] for row in rows if any(is_amount(c[0]) for c in row) for _, x0, x1 in row)
+    bands: list[list[float]] = []
+    for x0, x1 in intervals:
+        if bands and x0 <= bands[-1][1]:
+            bands[-1][1] = max(bands[-1][1], x1)
+        else:
+            bands.append([x0, x1])
+    return bands
+
+
+def _place(row: list[tuple[str, float, float]], bands: list[list[float]]) -> tuple[str, ...]:
+    """A text-aligned row as cells by column band (empty cells kept in place)."""
+    cells = [""] * len(bands)
+    for text, x0, x1 in row:
+        overlaps = [max(0.0, min(x1, b1) - max(x0, b0)) for b0, b1 in bands]
+        best = max(range(len(bands)), key=lambda i: overlaps[i]) if bands else None
+        if best is None or overlaps[best] == 0:
+            centre = (x0 + x1) / 2
+            best = min(range(len(bands)), key=lambda i: abs((bands[i][0] + bands[i][1]) / 2 - centre))
+        cells[best] = f"{cells[best]} {text}".strip()
+    return tuple(cells)
+
+
+def _sandwiched(items: list[list], j: int) -> bool:
+    """A short one-cell line between table lines (a row whose amounts are all blank)."""
+    item = items[j]
+    return (
+        item[1] == "text" and len(item) > 5 and len(item[2][0]) <= 30
+        and not re.search(r"[。；]", item[2][0])
+        and j + 1 < len(items) and items[j + 1][1] == "cells"
+    )
+
+
+def _align_unruled(items: list[list]) -> None:
+    """Give runs of consecutive multi-cell text lines (tables without rulings) common columns."""
+    i = 0
+    while i < len(items):
+        if items[i][1] != "cells":
+            i += 1
+            continue
+        j = i
+        while j < len(items) and (items[j][1] == "cells" or _sandwiched(items, j)):
+            if items[j][1] == "text":
+                items[j][1], items[j][2] = "cells", items[j][5]
+            j += 1
+        run = items[i:j]
+        bands = _bands([item[2] for item in run])
+        if not bands:
+            for item in run:
+                item[1], item[2] = "row", tuple(c[0] for c in item[2])
+        else:
+            # header cells standing over no data column open a column of their own
+            for item in run:
+                for _, x0, x1 in item[2]:
+                    if not any(min(x1, b1) > max(x0, b0) for b0, b1 in bands):
+                        bands.append([x0, x1])
+            bands.sort()
+            for item in run:
+                item[1], item[2] = "row", _place(item[2], bands)
+        i = j
+
+
+def _text_lines(page, boxes) -> list[tuple[float, float, float, list[tuple[str, float, float]]]]:
+    """(top, bottom, x0, cells with x extents) of every line outside the tables."""
     words = [w for w in page.extract_words(keep_blank_chars=False, use_text_flow=False) if not _inside(w, boxes)]
     words.sort(key=lambda w: (round(w["top"] / 3), w["x0"]))
     lines: list[list[dict]] = []
@@ -139,11 +206,15 @@ def read(path: Path, data: bytes, max_pages: int | None = None, max_seconds: flo
             for table in tables:
                 top = table.bbox[1]
                 for i, row in enumerate(table.extract()):
-                    items.append((top + i * 0.001, "row", tuple(_cell_text(c) for c in row), top, table.bbox[3]))
+                    items.append([top + i * 0.001, "row", tuple(_cell_text(c) for c in row), top, table.bbox[3]])
             for top, bottom, _x0, cells in _text_lines(page, boxes):
-                kind = "row" if len([c for c in cells if c]) >= 2 else "text"
-                items.append((top, kind, cells if kind == "row" else (" ".join(cells),), top / page.height, bottom / page.height))
+                texts = [c[0] for c in cells if c[0]]
+                if len(texts) >= 2 and (any(is_amount(t) for t in texts) or max(map(len, texts)) <= 30):
+                    items.append([top, "cells", cells, top / page.height, bottom / page.height])
+                else:
+                    items.append([top, "text", (" ".join(c[0] for c in cells),), top / page.height, bottom / page.height, cells])
             items.sort(key=lambda item: item[0])
+            _align_unruled(items)
             page_items.append(items)
             page.flush_cache()
         if without_text and len(without_text) == len(pages):
@@ -154,7 +225,7 @@ def read(path: Path, data: bytes, max_pages: int | None = None, max_seconds: flo
         pdf.close()
     repeated = _repeated_margins(page_items)
     for number, items in enumerate(page_items, start=1):
-        for row_index, (_top, kind, cells, rel_top, rel_bottom) in enumerate(items, start=1):
+        for row_index, (_top, kind, cells, rel_top, rel_bottom, *_) in enumerate(items, start=1):
             text = " ".join(c for c in cells if c)
             if kind == "text" and (_PAGE_NUMBER.match(text) or text in repeated):
                 continue
@@ -167,7 +238,7 @@ def _repeated_margins(page_items) -> set[str]:
     counts: Counter[str] = Counter()
     for items in page_items:
         seen = set()
-        for _top, kind, cells, rel_top, rel_bottom in items:
+        for _top, kind, cells, rel_top, rel_bottom, *_ in items:
             if kind == "text" and (rel_top < _MARGIN or rel_bottom > 1 - _MARGIN):
                 seen.add(re.sub(r"\d+", "#", cells[0]))
         counts.update(seen)

@@ -78,7 +78,8 @@ def split_subject_cells(cells: tuple[str, ...]) -> tuple[str | None, str, int | 
 
 def _is_data(cells: tuple[str, ...]) -> bool:
     code, name, _ = split_subject_cells(cells)
-    return code is not None or bool(_TOTAL.match(name))
+    # a lone 小计/总计 without amounts is a wrapped header cell, not a total row
+    return code is not None or (bool(_TOTAL.match(name)) and any(is_amount(c) for c in cells))
 
 
 def _segments(rows: list[Block]) -> list[tuple[list[Block], list[Block]]]:
