@@ -87,6 +87,45 @@ def _query(args: argparse.Namespace) -> int:
     return 0
 
 
+def _explain(args: argparse.Namespace) -> int:
+    """Show fact rows with the document, table and source line (or page) each came from."""
+    import duckdb
+
+    from pipeline.readers import read_document
+
+    s = settings(args.raw_dir, args.warehouse)
+    with duckdb.connect(str(s.warehouse), read_only=True) as con:
+        columns = [r[0] for r in con.execute(f"describe {args.table}").fetchall()]
+        if "document_id" not in columns:
+            print(f"{args.table} has no document_id column: it is not a fact table; try fct_* or dq_check_result", file=sys.stderr)
+            return 2
+        where = f"where {args.where}" if args.where else ""
+        cursor = con.execute(
+            f"select t.*, d.file_name, d.layout from {args.table} t "
+            f"left join (select distinct document_id, file_name, layout from document_status where status <> 'duplicate') d "
+            f"using (document_id) {where} limit {args.limit}"
+        )
+        names = [c[0] for c in cursor.description]
+        rows = [dict(zip(names, r)) for r in cursor.fetchall()]
+    if not rows:
+        print("no rows match")
+        return 1
+    for row in rows:
+        print("-" * 80)
+        for key, value in row.items():
+            print(f"{key:>28}: {value}")
+        line = row.get("source_line")
+        path = s.raw_dir / row["file_name"] if row.get("file_name") else None
+        if path is not None and path.exists() and line is not None:
+            doc = read_document(path)
+            page = row.get("page")
+            matches = [b for b in doc.blocks if b.line == line and (page is None or b.page == page)]
+            where_text = f"page {matches[0].page} row {line}" if matches and matches[0].page else f"line {line}"
+            for block in matches[:1]:
+                print(f"{'source':>28}: {row['file_name']} {where_text}: {' | '.join(block.cells)}")
+    return 0
+
+
 def _ui(args: argparse.Namespace) -> int:
     s = settings(args.raw_dir, args.warehouse)
     export_to_environment(s)
@@ -112,6 +151,13 @@ def main(argv: list[str] | None = None) -> int:
     status = sub.add_parser("status", help="document status of the published warehouse")
     status.add_argument("--warehouse")
     status.set_defaults(func=lambda a: _print_status(settings(warehouse=a.warehouse).warehouse))
+    explain = sub.add_parser("explain", help="trace fact rows to their document, table and source line")
+    explain.add_argument("table", help="a fact table, e.g. fct_appropriation or dq_check_result")
+    explain.add_argument("where", nargs="?", help="SQL condition, e.g. \"subject_code = '2080109'\"")
+    explain.add_argument("--limit", type=int, default=5)
+    explain.add_argument("--raw-dir")
+    explain.add_argument("--warehouse")
+    explain.set_defaults(func=_explain)
     ui = sub.add_parser("ui", help="the Dagster UI on localhost")
     ui.add_argument("--raw-dir")
     ui.add_argument("--warehouse")

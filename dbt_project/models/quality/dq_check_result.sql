@@ -365,6 +365,24 @@ presence as (
 
 ),
 
+-- a subject code carries one name throughout the document (a code/name mismatch is flagged)
+code_names as (
+
+    select
+        document_id,
+        'subject_name_consistent' as check_name,
+        subject_code || ' ' || string_agg(distinct replace(subject_name, ' ', ''), ' ≠ ') as subject,
+        cast(null as decimal(20, 6)) as expected_wan,
+        cast(null as decimal(20, 6)) as actual_wan,
+        cast(0 as decimal(20, 6)) as tolerance_wan,
+        string_agg(distinct table_kind, ', ') as cells,
+        count(distinct replace(subject_name, ' ', '')) = 1 as passed
+    from amounts
+    where subject_code is not null and subject_name is not null and subject_name <> '' and row_kind = 'subject'
+    group by document_id, subject_code
+
+),
+
 changes as (
 
     select document_id, 'stated_percentage_matches_change' as check_name, item_label as subject,
@@ -399,6 +417,7 @@ all_checks as (
     from numeric_checks
 
     union all select * from presence
+    union all select * from code_names
     union all select * from changes
 
 ),
