@@ -111,6 +111,13 @@ def write_staged(con: duckdb.DuckDBPyConnection, staged: StagedDocument, file_na
         raise
 
 
+def replace_geography(con: duckdb.DuckDBPyConnection, geography: pl.DataFrame) -> None:
+    """The place of every staged unit name (recomputed each run: cheap, and names come and go)."""
+    con.register("incoming_geography", geography.to_arrow())
+    run(con, f"create or replace table {STAGING}.unit_geography as select * from incoming_geography")
+    con.unregister("incoming_geography")
+
+
 def publish(build_db: Path, warehouse: Path) -> Path:
     """Copy the finished build beside the warehouse and rename it into place atomically."""
     with duckdb.connect(str(build_db)) as con:

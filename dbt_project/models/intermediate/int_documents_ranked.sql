@@ -6,13 +6,21 @@ with documents as (
 
 ),
 
+geography as (
+
+    select * from {{ ref('stg_parsed__unit_geography') }}
+
+),
+
 keyed as (
 
     select
-        *,
-        {{ unit_key('unit_name', 'doc_kind') }} as unit_key,
-        status in ('loaded', 'partial') and unit_name is not null and year is not null as is_loadable
+        documents.*,
+        -- one unit per place, type and scope, whatever prefix its name carries in a given year
+        {{ unit_key('coalesce(geography.identity, documents.unit_name)', 'documents.doc_kind') }} as unit_key,
+        documents.status in ('loaded', 'partial') and documents.unit_name is not null and documents.year is not null as is_loadable
     from documents
+    left join geography on documents.unit_name = geography.unit_name
 
 ),
 
