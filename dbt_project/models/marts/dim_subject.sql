@@ -1,5 +1,5 @@
--- Every functional (类/款/项) and economic (类/款) subject the documents use, one canonical
--- name per code (the most frequent spelling), with its level and parent.
+-- Every functional (类/款/项) and economic (类/款) subject, one canonical name per code (from
+-- the subject_names seed, else the most frequent spelling), with its level and parent.
 with amounts as (
 
     select * from {{ ref('stg_parsed__subject_amounts') }}
@@ -12,12 +12,18 @@ economic_classes as (
 
 ),
 
+seeded as (
+
+    select * from {{ ref('subject_names') }}
+
+),
+
 named as (
 
     select
         subject_code,
         case when table_kind = 'basic_expenditure' then 'economic' else 'function' end as classification,
-        subject_name
+        replace(subject_name, ' ', '') as subject_name
     from amounts
     where subject_code is not null and row_kind = 'subject'
 
@@ -25,16 +31,26 @@ named as (
 
     select subject_code, 'economic' as classification, subject_name from economic_classes
 
+    union all
+
+    select subject_code, classification, subject_name from seeded
+
 ),
 
 canonical as (
 
     select
-        subject_code,
-        classification,
-        mode(subject_name) filter (where subject_name is not null and subject_name <> '') as subject_name
+        named.subject_code,
+        named.classification,
+        coalesce(
+            any_value(seeded.subject_name),
+            mode(named.subject_name) filter (where named.subject_name is not null and named.subject_name <> '')
+        ) as subject_name,
+        count(distinct named.subject_name) filter (where named.subject_name <> '') as spellings
     from named
-    group by subject_code, classification
+    left join seeded
+        on named.subject_code = seeded.subject_code and named.classification = seeded.classification
+    group by named.subject_code, named.classification
 
 ),
 
@@ -45,7 +61,8 @@ final as (
         subject_name,
         classification,
         cast(case length(subject_code) when 3 then 1 when 5 then 2 else 3 end as integer) as level,
-        case when length(subject_code) > 3 then left(subject_code, length(subject_code) - 2) end as parent_code
+        case when length(subject_code) > 3 then left(subject_code, length(subject_code) - 2) end as parent_code,
+        cast(spellings as integer) as spellings
     from canonical
 
 )
