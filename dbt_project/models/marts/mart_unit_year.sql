@@ -35,6 +35,27 @@ three_public as (
 
 ),
 
+changes as (
+
+    select * from {{ ref('fct_budget_change') }} where prior_basis = 'budget'
+
+),
+
+stated_prior as (
+
+    -- last year's budget as this year's narrative states it
+    select
+        document_id,
+        max(case when item_kind = 'basic' and section = 'expenditure' then prior_wan end) as basic_prior_wan,
+        max(case when item_kind = 'project' and section = 'expenditure' then prior_wan end) as project_prior_wan,
+        max(case when item_kind = 'three_public_total' then prior_wan end) as three_public_stated_prior_wan,
+        max(case when item_kind = 'three_public_total' then change_wan end) as three_public_change_wan,
+        max(case when item_kind = 'operating_funds' then prior_wan end) as operating_funds_prior_wan
+    from changes
+    group by document_id
+
+),
+
 summary as (
 
     select
@@ -97,7 +118,13 @@ final as (
         cast(three_public.total_wan as decimal(20, 6)) as three_public_total_wan,
         cast(narrative.operating_funds_wan as decimal(20, 6)) as operating_funds_wan,
         cast(narrative.procurement_total_wan as decimal(20, 6)) as procurement_total_wan,
-        documents.document_id
+        documents.document_id,
+        stated_prior.basic_prior_wan,
+        stated_prior.project_prior_wan,
+        -- “三公经费预算比上年增加 X” often omits this year's figure: take it from the 三公 table
+        coalesce(stated_prior.three_public_stated_prior_wan, three_public.total_wan - stated_prior.three_public_change_wan)
+            as three_public_prior_wan,
+        stated_prior.operating_funds_prior_wan
     from documents
     inner join units on documents.unit_key = units.unit_key
     left join summary on documents.document_id = summary.document_id
@@ -105,7 +132,29 @@ final as (
     left join basic_totals on documents.document_id = basic_totals.document_id
     left join narrative on documents.document_id = narrative.document_id
     left join three_public on documents.document_id = three_public.document_id
+    left join stated_prior on documents.document_id = stated_prior.document_id
+
+),
+
+with_ratios as (
+
+    select
+        * exclude (basic_prior_wan, project_prior_wan, three_public_prior_wan, operating_funds_prior_wan),
+        cast(personnel_wan / nullif(basic_wan, 0) as double) as personnel_share_of_basic,
+        cast(project_wan / nullif(expenditure_total_wan, 0) as double) as project_share_of_total,
+        cast(three_public_total_wan / nullif(total_budget_wan, 0) as double) as three_public_per_wan_of_total,
+        cast(operating_funds_wan / nullif(total_budget_wan, 0) as double) as operating_funds_share_of_total,
+        cast(upper_transfer_wan / nullif(current_year_income_wan, 0) as double) as upper_transfer_share_of_income,
+        cast(basic_prior_wan as decimal(20, 6)) as basic_prior_wan,
+        cast(project_prior_wan as decimal(20, 6)) as project_prior_wan,
+        cast(three_public_prior_wan as decimal(20, 6)) as three_public_prior_wan,
+        cast(operating_funds_prior_wan as decimal(20, 6)) as operating_funds_prior_wan,
+        cast((basic_wan - basic_prior_wan) / nullif(basic_prior_wan, 0) as double) as basic_yoy,
+        cast((project_wan - project_prior_wan) / nullif(project_prior_wan, 0) as double) as project_yoy,
+        cast((three_public_total_wan - three_public_prior_wan) / nullif(three_public_prior_wan, 0) as double) as three_public_yoy,
+        cast((operating_funds_wan - operating_funds_prior_wan) / nullif(operating_funds_prior_wan, 0) as double) as operating_funds_yoy
+    from final
 
 )
 
-select * from final
+select * from with_ratios

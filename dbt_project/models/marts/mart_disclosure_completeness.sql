@@ -1,0 +1,100 @@
+-- A disclosure-completeness score per document, in the spirit of fiscal-transparency indices:
+-- which standard tables and statements are present, non-empty where a budget must have
+-- figures, and consistent. Score = items met / items checked × 100; missing items listed.
+with documents as (
+
+    select * from {{ ref('int_documents_ranked') }} where status in ('loaded', 'partial')
+
+),
+
+tables as (
+
+    select * from {{ ref('stg_parsed__tables') }}
+
+),
+
+facts as (
+
+    select * from {{ ref('stg_parsed__narrative_facts') }}
+
+),
+
+changes as (
+
+    select * from {{ ref('stg_parsed__budget_changes') }}
+
+),
+
+checks as (
+
+    select * from {{ ref('dq_check_result') }}
+
+),
+
+required_tables as (
+
+    select unnest([
+        'budget_summary', 'income', 'expenditure', 'fiscal_summary', 'gpb_expenditure', 'basic_expenditure',
+        'project_expenditure', 'government_fund', 'state_capital', 'three_public', 'carryover'
+    ]) as table_kind
+
+),
+
+items as (
+
+    -- every standard table is present (an empty table counts: it was disclosed)
+    select documents.document_id, 'table:' || required_tables.table_kind as item,
+        exists (select 1 from tables where tables.document_id = documents.document_id and tables.table_kind = required_tables.table_kind) as met
+    from documents cross join required_tables
+
+    union all
+
+    -- the tables a budget cannot leave empty carry figures
+    select documents.document_id, 'figures:' || kind,
+        exists (select 1 from tables where tables.document_id = documents.document_id and tables.table_kind = kind and not tables.is_empty)
+    from documents cross join (select unnest(['budget_summary', 'expenditure', 'basic_expenditure']) as kind)
+
+    union all
+
+    -- an empty table says so
+    select documents.document_id, 'empty_statement:' || tables.table_kind, tables.has_empty_statement
+    from documents inner join tables on tables.document_id = documents.document_id
+    where tables.is_empty
+
+    union all
+
+    select documents.document_id, 'statement:' || kind,
+        exists (select 1 from facts where facts.document_id = documents.document_id and facts.fact_kind = kind)
+    from documents cross join (select unnest(['three_public', 'operating_funds', 'procurement', 'assets', 'performance']) as kind)
+
+    union all
+
+    select documents.document_id, 'statement:year_over_year',
+        exists (select 1 from changes where changes.document_id = documents.document_id)
+    from documents
+
+    union all
+
+    select documents.document_id, 'consistent:reconciliation_checks',
+        not exists (select 1 from checks where checks.document_id = documents.document_id and checks.status = 'fail')
+    from documents
+
+),
+
+final as (
+
+    select
+        items.document_id,
+        documents.unit_key,
+        cast(documents.year as integer) as year,
+        cast(count(*) as integer) as items_checked,
+        cast(count(*) filter (where met) as integer) as items_met,
+        round(100.0 * count(*) filter (where met) / count(*), 1) as completeness_score,
+        coalesce(string_agg(item, ', ' order by item) filter (where not met), '') as missing_items
+    from items
+    inner join documents on items.document_id = documents.document_id
+    group by items.document_id, documents.unit_key, documents.year
+
+)
+
+select * from final
