@@ -126,6 +126,18 @@ def _explain(args: argparse.Namespace) -> int:
     return 0
 
 
+def _report(args: argparse.Namespace) -> int:
+    from pipeline.report.build import build_report
+
+    s = settings(warehouse=args.warehouse)
+    if not s.warehouse.exists():
+        print(f"no warehouse at {s.warehouse}: run `budget build` first", file=sys.stderr)
+        return 2
+    out = build_report(s.warehouse, Path(args.out))
+    print(f"report written to {out}")
+    return 0
+
+
 def _ui(args: argparse.Namespace) -> int:
     s = settings(args.raw_dir, args.warehouse)
     export_to_environment(s)
@@ -158,6 +170,10 @@ def main(argv: list[str] | None = None) -> int:
     explain.add_argument("--raw-dir")
     explain.add_argument("--warehouse")
     explain.set_defaults(func=_explain)
+    report = sub.add_parser("report", help="a self-contained HTML report with charts")
+    report.add_argument("--out", default=str(REPO_ROOT / "data" / "warehouse" / "report.html"))
+    report.add_argument("--warehouse")
+    report.set_defaults(func=_report)
     ui = sub.add_parser("ui", help="the Dagster UI on localhost")
     ui.add_argument("--raw-dir")
     ui.add_argument("--warehouse")
