@@ -49,10 +49,13 @@ def _print_status(warehouse: Path, strict: bool = False) -> int:
             "select document_id, count(*) from dq_check_result where status = 'fail' group by document_id"
         ).fetchall())
         ids = dict(con.execute("select file_name, document_id from document_status").fetchall())
+        unplaced = [r[0] for r in con.execute("select unit_name from dim_unit where not is_place_resolved order by 1").fetchall()]
     loaded = [r for r in rows if r[1] in ("loaded", "partial")]
     print(f"warehouse: {warehouse}")
     print(f"documents: {len(rows)} read, {len(loaded)} loaded, {len(rows) - len(loaded)} not loaded")
     print(f"reconciliation checks failing: {sum(failing.values())} (query dq_check_result where status = 'fail')")
+    if unplaced:
+        print(f"units whose administrative division could not be resolved ({len(unplaced)}): {'、'.join(unplaced)}")
     for name, status, unit, year, tables, reason in rows:
         checks = failing.get(ids.get(name), 0)
         line = f"  {status:<22} {name}  {unit or '?'} {year or '?'}  tables={tables}" + (f"  checks_failed={checks}" if checks else "")

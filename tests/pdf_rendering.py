@@ -26,6 +26,7 @@ CELL = ParagraphStyle("cell", fontName=FONT, fontSize=6.5, leading=8, wordWrap="
 
 
 def _groups(path: Path):
+    """The text reader's blocks, consecutive table rows grouped into tables."""
     doc = text_reader.read(path.read_text(encoding="utf-8"))
     group: list = []
     for block in doc.blocks:

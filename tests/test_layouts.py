@@ -7,29 +7,13 @@ from pathlib import Path
 import polars as pl
 import pytest
 
-from pipeline.readers import detect_layout, text as text_reader
+from pipeline.readers import detect_layout
 from pipeline.stage import stage_document
-from tests.pdf_rendering import render_pdf
+from tests.pdf_rendering import _groups, render_pdf
 
 RAW = Path(__file__).resolve().parent.parent / "data" / "raw"
 SAMPLES = sorted(RAW.glob("*.txt"))
 PROVENANCE = {"document_id", "source_line", "page", "page_count", "file_name", "sha256", "size_bytes", "layout", "reason", "sentence"}
-
-
-def _groups(path: Path):
-    """The text reader's blocks, consecutive table rows grouped into tables."""
-    doc = text_reader.read(path.read_text(encoding="utf-8"))
-    group: list = []
-    for block in doc.blocks:
-        if block.kind == "row":
-            group.append(block.cells)
-            continue
-        if group:
-            yield "table", group
-            group = []
-        yield "text", block.text
-    if group:
-        yield "table", group
 
 
 def render_markdown(path: Path) -> str:
