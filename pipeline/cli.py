@@ -22,13 +22,17 @@ def _build(args: argparse.Namespace) -> int:
     prepare_manifest()
     from pipeline.definitions import defs  # noqa: F401  (imports after the environment is set)
     from pipeline.defs.ingest import raw_documents
-    from pipeline.defs.parse import staged_tables
+    from pipeline.defs.parse import parse_shards, staged_tables
     from pipeline.defs.publish import published_warehouse
     from pipeline.defs.transform import dbt_models
 
+    run_config = None
+    if args.workers is not None:
+        run_config = {"ops": {s.op.name: {"config": {"workers": args.workers}} for s in parse_shards}}
     result = dg.materialize(
-        [raw_documents, staged_tables, dbt_models, published_warehouse],
+        [raw_documents, *parse_shards, staged_tables, dbt_models, published_warehouse],
         resources={"dbt": dbt_resource()},
+        run_config=run_config,
         raise_on_error=False,
     )
     if not result.success:
@@ -157,6 +161,7 @@ def main(argv: list[str] | None = None) -> int:
     build.add_argument("--raw-dir")
     build.add_argument("--warehouse")
     build.add_argument("--strict", action="store_true", help="exit 1 when any document could not be loaded")
+    build.add_argument("--workers", type=int, help="parse processes (default: one per CPU; 1 = no pool)")
     build.set_defaults(func=_build)
     query = sub.add_parser("query", help="run SQL against the published warehouse (read-only)")
     query.add_argument("sql")

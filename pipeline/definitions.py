@@ -3,14 +3,14 @@
 import dagster as dg
 
 from pipeline.defs.ingest import raw_documents, raw_files_sensor
-from pipeline.defs.parse import staged_tables
+from pipeline.defs.parse import parse_shards, staged_tables
 from pipeline.defs.publish import published_warehouse, published_warehouse_freshness
 from pipeline.defs.resources import dbt_resource
 from pipeline.defs.schedules import build_warehouse, nightly_build
 from pipeline.defs.transform import dbt_models
 
 defs = dg.Definitions(
-    assets=[raw_documents, staged_tables, dbt_models, published_warehouse],
+    assets=[raw_documents, *parse_shards, staged_tables, dbt_models, published_warehouse],
     asset_checks=published_warehouse_freshness,
     jobs=[build_warehouse],
     schedules=[nightly_build],

@@ -88,27 +88,58 @@ def remove_documents(con: duckdb.DuckDBPyConnection, file_names: Iterable[str]) 
             )
 
 
-def write_staged(con: duckdb.DuckDBPyConnection, staged: StagedDocument, file_name: str) -> None:
-    """Replace one document's staged rows in a single transaction."""
+def write_staged(con: duckdb.DuckDBPyConnection, batch: list[tuple[StagedDocument, str]]) -> None:
+    """Replace the staged rows of a batch of documents (file name → parsed frames) in one transaction.
+
+    Content already staged under another file name is recorded as a duplicate and not loaded twice.
+    """
+    if not batch:
+        return
     run(con, "begin")
     try:
-        remove_documents(con, [file_name])
-        already = run(con, f"select count(*) from {STAGING}.documents where document_id = ?", [staged.document_id])[0][0]
-        for table, frame in staged.frames.items():
-            if frame.is_empty() or (already and table != "documents"):
-                continue
-            if table == "documents" and already:
-                frame = frame.with_columns(
-                    pl.lit("duplicate").alias("status"),
-                    pl.lit("same content as a document already loaded under another file name").alias("reason"),
-                )
-            con.register("incoming", frame.to_arrow())
-            run(con, f"insert into {STAGING}.{table} by name select * from incoming")
-            con.unregister("incoming")
+        remove_documents(con, [name for _, name in batch])
+        present = {r[0] for r in run(con, f"select distinct document_id from {STAGING}.documents")}
+        frames: dict[str, list[pl.DataFrame]] = {table: [] for table in SCHEMAS}
+        for staged, _file_name in batch:
+            duplicate = staged.document_id in present
+            present.add(staged.document_id)
+            for table, frame in staged.frames.items():
+                if table == "documents" and duplicate:
+                    frame = frame.with_columns(
+                        pl.lit("duplicate").alias("status"),
+                        pl.lit("same content as a document already loaded under another file name").alias("reason"),
+                    )
+                elif duplicate:
+                    continue
+                if not frame.is_empty():
+                    frames[table].append(frame)
+        for table, parts in frames.items():
+            if parts:
+                con.register("incoming", pl.concat(parts).to_arrow())
+                run(con, f"insert into {STAGING}.{table} by name select * from incoming")
+                con.unregister("incoming")
         run(con, "commit")
     except Exception:
         run(con, "rollback")
         raise
+
+
+def merge_shards(con: duckdb.DuckDBPyConnection, shard_dbs: list[Path]) -> None:
+    """Assemble the staging tables from the shard databases (each written by one parse step)."""
+    existing = [p for p in shard_dbs if p.exists()]
+    for i, path in enumerate(existing):
+        run(con, f"attach '{path}' as shard_{i} (read_only)")
+    try:
+        for table, schema in SCHEMAS.items():
+            columns = ", ".join(schema)
+            sources = " union all ".join(f"select {columns} from shard_{i}.{STAGING}.{table}" for i in range(len(existing)))
+            if sources:
+                run(con, f"create or replace table {STAGING}.{table} as {sources}")
+            else:
+                run(con, f"delete from {STAGING}.{table}")
+    finally:
+        for i in range(len(existing)):
+            run(con, f"detach shard_{i}")
 
 
 def replace_geography(con: duckdb.DuckDBPyConnection, geography: pl.DataFrame) -> None:

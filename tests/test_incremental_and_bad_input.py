@@ -7,25 +7,32 @@ import dagster as dg
 import duckdb
 
 from pipeline.defs.ingest import raw_documents
-from pipeline.defs.parse import staged_tables
+from pipeline.defs.parse import parse_shards, staged_tables
 from tests.conftest import build_warehouse
 
 
 def _parsed_count(result: dg.ExecuteInProcessResult) -> int:
-    materializations = result.asset_materializations_for_node("staged_tables")
-    return next(m.metadata["documents_parsed"].value for m in materializations)
+    return sum(
+        m.metadata["documents_parsed"].value
+        for shard in parse_shards
+        for m in result.asset_materializations_for_node(shard.op.name)
+    )
+
+
+def _parse(*_):
+    return dg.materialize([raw_documents, *parse_shards, staged_tables])
 
 
 def test_unchanged_files_are_not_parsed_again_and_a_changed_file_is_parsed_alone(raw_copy, tmp_path, monkeypatch):
     monkeypatch.setenv("BUDGET_RAW_DIR", str(raw_copy))
     monkeypatch.setenv("BUDGET_WAREHOUSE", str(tmp_path / "wh" / "budget.duckdb"))
-    assert _parsed_count(dg.materialize([raw_documents, staged_tables])) == 5
-    assert _parsed_count(dg.materialize([raw_documents, staged_tables])) == 0
+    assert _parsed_count(_parse()) == 5
+    assert _parsed_count(_parse()) == 0
     changed = sorted(raw_copy.iterdir())[1]
     changed.write_text(changed.read_text(encoding="utf-8") + "\n附注：无。\n", encoding="utf-8")
-    assert _parsed_count(dg.materialize([raw_documents, staged_tables])) == 1
+    assert _parsed_count(_parse()) == 1
     sorted(raw_copy.iterdir())[0].unlink()
-    dg.materialize([raw_documents, staged_tables])
+    _parse()
     with duckdb.connect(str(tmp_path / "wh" / ".build" / "budget.duckdb"), read_only=True) as con:
         assert con.execute("select count(*) from staging.documents").fetchone()[0] == 4
 

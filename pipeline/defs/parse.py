@@ -1,11 +1,16 @@
-"""Staged tables: parse new or changed raw documents into DuckDB schema ``staging``.
+"""Staged tables: parse new or changed raw documents, then assemble DuckDB schema ``staging``.
 
-Incremental by content hash: a file whose sha256 is already staged is not parsed again; a
-removed file's rows are deleted. One document that cannot be read never stops the others:
-it is staged with a status and reason.
+Documents are split into shards by content hash. Each shard is its own asset and parses into
+its own DuckDB file (one writer per file), so shards run side by side on Dagster's
+multiprocess or Dask executor; within a shard an optional process pool parses in parallel.
+Incremental by content hash: a file whose sha256 is already staged in its shard is not parsed
+again; a removed or changed file's old rows are deleted. A document that cannot be read is
+staged with a status and reason and never stops the others.
 """
 
-
+import os
+from concurrent.futures import ProcessPoolExecutor
+from multiprocessing import get_context
 from pathlib import Path
 
 import dagster as dg
@@ -13,41 +18,106 @@ import dagster as dg
 from pipeline.config import settings
 from pipeline.geography import resolve
 from pipeline.stage import SCHEMAS, stage_document
-from pipeline.warehouse import run, replace_geography, connect_build, remove_documents, staged_hashes, write_staged
+from pipeline.warehouse import (
+    connect_build,
+    merge_shards,
+    remove_documents,
+    replace_geography,
+    run,
+    staged_hashes,
+    write_staged,
+)
 
+SHARDS = int(os.environ.get("BUDGET_PARSE_SHARDS", "4"))
+BATCH = 200
 STAGED_TABLES = list(SCHEMAS)
 ALL_STAGED = [*STAGED_TABLES, "unit_geography"]
 
 
-@dg.multi_asset(
-    specs=[
-        dg.AssetSpec(["staging", name], group_name="parse", deps=["raw_documents"], description=f"Staged {name} of every raw document.")
-        for name in ALL_STAGED
-    ],
-    ins={"raw_documents": dg.AssetIn()},
-    can_subset=False,
-)
-def staged_tables(context: dg.AssetExecutionContext, raw_documents: list[dict]):
-    s = settings()
-    con = connect_build(s.build_db)
+class ParseConfig(dg.Config):
+    workers: int = int(os.environ.get("BUDGET_PARSE_WORKERS", "0"))  # 0: one per CPU
+
+
+def shard_of(sha256: str) -> int:
+    return int(sha256[:8], 16) % SHARDS
+
+
+def shard_db(index: int) -> Path:
+    return settings().build_dir / f"parse_shard_{index}.duckdb"
+
+
+def _stage(path: str):
+    return stage_document(Path(path))
+
+
+def parse_shard(index: int, raw_files: list[dict], workers: int) -> dict:
+    """Bring one shard's database up to date with the raw files; returns counts."""
+    mine = [f for f in raw_files if shard_of(f["sha256"]) == index]
+    con = connect_build(shard_db(index))
     try:
         known = staged_hashes(con)
-        present = {f["file_name"] for f in raw_documents}
+        present = {f["file_name"] for f in mine}
         removed = sorted(set(known) - present)
         remove_documents(con, removed)
-        to_parse = [f for f in raw_documents if known.get(f["file_name"]) != f["sha256"]]
-        for entry in to_parse:
-            staged = stage_document(Path(entry["path"]))
-            write_staged(con, staged, entry["file_name"])
-            context.log.info(f"{entry['file_name']}: {staged.status['status']} {staged.status['reason'] or ''}")
+        to_parse = [f for f in mine if known.get(f["file_name"]) != f["sha256"]]
+        workers = workers or os.cpu_count() or 1
+        paths = [f["path"] for f in to_parse]
+        if workers > 1 and len(paths) >= 20:  # below that, starting the pool costs more than it saves
+            with ProcessPoolExecutor(max_workers=workers, mp_context=get_context("spawn")) as pool:
+                staged_iter = pool.map(_stage, paths, chunksize=4)
+                _write_in_batches(con, staged_iter, to_parse)
+        else:
+            _write_in_batches(con, map(_stage, paths), to_parse)
+    finally:
+        con.close()
+    return {"documents": len(mine), "parsed": len(to_parse), "removed": len(removed)}
+
+
+def _write_in_batches(con, staged_iter, entries) -> None:
+    batch = []
+    for entry, staged in zip(entries, staged_iter):
+        batch.append((staged, entry["file_name"]))
+        if len(batch) >= BATCH:
+            write_staged(con, batch)
+            batch = []
+    write_staged(con, batch)
+
+
+def _shard_asset(index: int) -> dg.AssetsDefinition:
+    @dg.asset(
+        name=f"parse_shard_{index}",
+        key_prefix=["parse"],
+        group_name="parse",
+        ins={"raw_documents": dg.AssetIn()},
+        description=f"Parse the raw documents of shard {index} (content hash mod {SHARDS}) into their own DuckDB file.",
+    )
+    def parse_one_shard(context: dg.AssetExecutionContext, config: ParseConfig, raw_documents: list[dict]) -> dg.MaterializeResult:
+        counts = parse_shard(index, raw_documents, config.workers)
+        context.log.info(f"shard {index}: {counts}")
+        return dg.MaterializeResult(metadata={f"documents_{k}": v for k, v in counts.items()})
+
+    return parse_one_shard
+
+
+parse_shards = [_shard_asset(i) for i in range(SHARDS)]
+
+
+@dg.multi_asset(
+    specs=[
+        dg.AssetSpec(["staging", name], group_name="parse", deps=[s.key for s in parse_shards],
+                     description=f"Staged {name} of every raw document.")
+        for name in ALL_STAGED
+    ],
+    can_subset=False,
+)
+def staged_tables(context: dg.AssetExecutionContext):
+    con = connect_build(settings().build_db)
+    try:
+        merge_shards(con, [shard_db(i) for i in range(SHARDS)])
         names = [r[0] for r in run(con, "select distinct unit_name from staging.documents where unit_name is not null")]
         replace_geography(con, resolve(names))
         counts = {name: run(con, f"select count(*) from staging.{name}")[0][0] for name in ALL_STAGED}
     finally:
         con.close()
-    context.log.info(f"parsed {len(to_parse)} new or changed, removed {len(removed)}, unchanged {len(raw_documents) - len(to_parse)}")
     for name in ALL_STAGED:
-        yield dg.MaterializeResult(
-            asset_key=["staging", name],
-            metadata={"rows": counts[name], "documents_parsed": len(to_parse), "documents_removed": len(removed)},
-        )
+        yield dg.MaterializeResult(asset_key=["staging", name], metadata={"rows": counts[name]})
