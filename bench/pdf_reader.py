@@ -20,7 +20,7 @@ REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO))
 
 from pipeline.readers import pdf as pdf_reader  # noqa: E402
-from tests.pdf_rendering import render_pdf  # noqa: E402
+from pipeline.synth.render import render_pdf  # noqa: E402
 
 
 def _best(fn, repeat: int) -> float:

@@ -145,6 +145,16 @@ def _report(args: argparse.Namespace) -> int:
     return 0
 
 
+def _synth(args: argparse.Namespace) -> int:
+    from pipeline.synth.corpus import write_corpus
+
+    years = [int(y) for y in str(args.years).split(",")] if "," in str(args.years) else list(
+        range(2026 - int(args.years) + 1, 2027))
+    written = write_corpus(Path(args.out), args.units, years, args.layouts.split(","), args.seed)
+    print(f"wrote {len(written)} documents (and their .truth.json) to {args.out}")
+    return 0
+
+
 def _ui(args: argparse.Namespace) -> int:
     s = settings(args.raw_dir, args.warehouse)
     export_to_environment(s)
@@ -182,6 +192,13 @@ def main(argv: list[str] | None = None) -> int:
     report.add_argument("--out", default=str(REPO_ROOT / "data" / "warehouse" / "report.html"))
     report.add_argument("--warehouse")
     report.set_defaults(func=_report)
+    synth = sub.add_parser("synth", help="write a synthetic corpus with truth files")
+    synth.add_argument("--units", type=int, default=10)
+    synth.add_argument("--years", default="1", help="a count (ending 2026) or a comma list: 2025,2026")
+    synth.add_argument("--layouts", default="text", help="comma list of text,pdf,markdown,html")
+    synth.add_argument("--out", required=True)
+    synth.add_argument("--seed", type=int, default=0)
+    synth.set_defaults(func=_synth)
     ui = sub.add_parser("ui", help="the Dagster UI on localhost")
     ui.add_argument("--raw-dir")
     ui.add_argument("--warehouse")

@@ -1,7 +1,6 @@
 """Every sample rendered as markdown pipe tables and as HTML yields exactly the staged facts
 of its text version (only provenance differs)."""
 
-import html
 from pathlib import Path
 
 import polars as pl
@@ -9,41 +8,11 @@ import pytest
 
 from pipeline.readers import detect_layout
 from pipeline.stage import stage_document
-from tests.pdf_rendering import _groups, render_pdf
+from pipeline.synth.render import render_html, render_markdown, render_pdf
 
 RAW = Path(__file__).resolve().parent.parent / "data" / "raw"
 SAMPLES = sorted(RAW.glob("*.txt"))
 PROVENANCE = {"document_id", "source_line", "page", "page_count", "file_name", "sha256", "size_bytes", "layout", "reason", "sentence"}
-
-
-def render_markdown(path: Path) -> str:
-    out = []
-    for kind, content in _groups(path):
-        if kind == "text":
-            out.append(content + "\n")
-            continue
-        width = max(len(r) for r in content)
-        for i, row in enumerate(content):
-            cells = list(row) + [""] * (width - len(row))
-            out.append("| " + " | ".join(c.replace("|", "\\|") for c in cells) + " |")
-            if i == 0:
-                out.append("|" + "---|" * width)
-        out.append("")
-    return "\n".join(out)
-
-
-def render_html(path: Path) -> str:
-    out = ["<html><body>"]
-    for kind, content in _groups(path):
-        if kind == "text":
-            out.append(f"<p>{html.escape(content)}</p>")
-            continue
-        out.append("<table>")
-        for row in content:
-            out.append("<tr>" + "".join(f"<td>{html.escape(c)}</td>" for c in row) + "</tr>")
-        out.append("</table>")
-    out.append("</body></html>")
-    return "\n".join(out)
 
 
 def _facts(staged) -> dict[str, pl.DataFrame]:

@@ -11,12 +11,17 @@ from pipeline.readers import detect_layout
 from pipeline.warehouse import file_sha256
 
 
+def is_raw_document(path) -> bool:
+    """Hidden files and synthetic corpora's ``*.truth.json`` answer keys are not documents."""
+    return path.is_file() and not path.name.startswith(".") and not path.name.endswith(".truth.json")
+
+
 def discover_raw_files() -> list[dict]:
     raw_dir = settings().raw_dir
     if not raw_dir.is_dir():
         raise FileNotFoundError(f"raw directory {raw_dir} does not exist: create it or set BUDGET_RAW_DIR / --raw-dir")
     files = []
-    for path in sorted(p for p in raw_dir.rglob("*") if p.is_file() and not p.name.startswith(".")):
+    for path in sorted(p for p in raw_dir.rglob("*") if is_raw_document(p)):
         with open(path, "rb") as handle:
             head = handle.read(65536)
         files.append({
@@ -43,7 +48,7 @@ def _fingerprint() -> str:
     raw_dir = settings().raw_dir
     entries = sorted(
         (str(p.relative_to(raw_dir)), p.stat().st_size, p.stat().st_mtime_ns)
-        for p in raw_dir.rglob("*") if p.is_file()
+        for p in raw_dir.rglob("*") if is_raw_document(p)
     ) if raw_dir.is_dir() else []
     return hashlib.sha256(json.dumps(entries).encode()).hexdigest()
 

@@ -1,8 +1,12 @@
-"""Render a text-layout disclosure as a PDF the way publishers print them (reportlab, CID
-font STSong-Light): ruled tables with header rows repeated on page breaks, wide tables on
-landscape pages, long cells wrapped, page numbers in the footer."""
+"""Render a text-layout disclosure (tab-separated rows, as converters write them) into the other
+layouts real converters and publishers produce: markdown pipe tables, HTML tables, and PDF the
+way publishers print it (reportlab, CID font STSong-Light: ruled tables with header rows repeated
+on page breaks, wide tables on landscape pages, long cells wrapped, page numbers in the footer).
+Used by ``budget synth`` and by the tests that prove every layout yields the same facts."""
 
 from __future__ import annotations
+
+import html
 
 from pathlib import Path
 
@@ -25,7 +29,7 @@ BODY = ParagraphStyle("body", fontName=FONT, fontSize=9, leading=12, wordWrap="C
 CELL = ParagraphStyle("cell", fontName=FONT, fontSize=6.5, leading=8, wordWrap="CJK")
 
 
-def _groups(path: Path):
+def row_groups(path: Path):
     """The text reader's blocks, consecutive table rows grouped into tables."""
     doc = text_reader.read(path.read_text(encoding="utf-8"))
     group: list = []
@@ -88,7 +92,7 @@ def render_pdf(source: Path, target: Path, ruled: bool = True) -> Path:
     ])
     story = []
     current = "portrait"
-    for kind, content in _groups(source):
+    for kind, content in row_groups(source):
         if kind == "text":
             story.append(Paragraph(escape(content), BODY))
             continue
@@ -103,3 +107,33 @@ def render_pdf(source: Path, target: Path, ruled: bool = True) -> Path:
         story.append(_table(content, (wide if is_wide else portrait)[0] - 80, ruled))
     doc.build(story)
     return target
+
+
+def render_markdown(path: Path) -> str:
+    out = []
+    for kind, content in row_groups(path):
+        if kind == "text":
+            out.append(content + "\n")
+            continue
+        width = max(len(r) for r in content)
+        for i, row in enumerate(content):
+            cells = list(row) + [""] * (width - len(row))
+            out.append("| " + " | ".join(c.replace("|", "\\|") for c in cells) + " |")
+            if i == 0:
+                out.append("|" + "---|" * width)
+        out.append("")
+    return "\n".join(out)
+
+
+def render_html(path: Path) -> str:
+    out = ["<html><body>"]
+    for kind, content in row_groups(path):
+        if kind == "text":
+            out.append(f"<p>{html.escape(content)}</p>")
+            continue
+        out.append("<table>")
+        for row in content:
+            out.append("<tr>" + "".join(f"<td>{html.escape(c)}</td>" for c in row) + "</tr>")
+        out.append("</table>")
+    out.append("</body></html>")
+    return "\n".join(out)

@@ -1,0 +1,1 @@
+"""``budget synth``: realistic, internally consistent synthetic disclosures with truth files."""
