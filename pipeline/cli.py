@@ -23,14 +23,14 @@ def _build(args: argparse.Namespace) -> int:
     from pipeline.definitions import defs  # noqa: F401  (imports after the environment is set)
     from pipeline.defs.ingest import raw_documents
     from pipeline.defs.parse import parse_shards, staged_tables
-    from pipeline.defs.publish import published_warehouse
+    from pipeline.defs.publish import parquet_export, published_warehouse
     from pipeline.defs.transform import dbt_models
 
     run_config = None
     if args.workers is not None:
         run_config = {"ops": {s.op.name: {"config": {"workers": args.workers}} for s in parse_shards}}
     result = dg.materialize(
-        [raw_documents, *parse_shards, staged_tables, dbt_models, published_warehouse],
+        [raw_documents, *parse_shards, staged_tables, dbt_models, published_warehouse, parquet_export],
         resources={"dbt": dbt_resource()},
         run_config=run_config,
         raise_on_error=False,
@@ -145,6 +145,16 @@ def _report(args: argparse.Namespace) -> int:
     return 0
 
 
+def _export(args: argparse.Namespace) -> int:
+    from pipeline.export import export_parquet
+
+    s = settings(warehouse=args.warehouse)
+    out = Path(args.out) if args.out else s.warehouse.parent / "parquet"
+    counts = export_parquet(s.warehouse, out)
+    print(f"exported {len(counts)} tables ({sum(counts.values())} rows) as Parquet to {out}")
+    return 0
+
+
 def _synth(args: argparse.Namespace) -> int:
     from pipeline.synth.corpus import write_corpus
 
@@ -192,6 +202,11 @@ def main(argv: list[str] | None = None) -> int:
     report.add_argument("--out", default=str(REPO_ROOT / "data" / "warehouse" / "report.html"))
     report.add_argument("--warehouse")
     report.set_defaults(func=_report)
+    export = sub.add_parser("export", help="every mart as Parquet, partitioned by year")
+    export.add_argument("--format", choices=["parquet"], default="parquet")
+    export.add_argument("--out")
+    export.add_argument("--warehouse")
+    export.set_defaults(func=_export)
     synth = sub.add_parser("synth", help="write a synthetic corpus with truth files")
     synth.add_argument("--units", type=int, default=10)
     synth.add_argument("--years", default="1", help="a count (ending 2026) or a comma list: 2025,2026")

@@ -7,6 +7,7 @@ import dagster as dg
 
 from pipeline.config import settings
 from pipeline.defs.transform import dbt_models
+from pipeline.export import export_parquet
 from pipeline.warehouse import publish
 
 
@@ -15,6 +16,14 @@ def published_warehouse(context: dg.AssetExecutionContext) -> dg.MaterializeResu
     s = settings()
     path = publish(s.build_db, s.warehouse)
     return dg.MaterializeResult(metadata={"path": str(path), "size_bytes": path.stat().st_size})
+
+
+@dg.asset(group_name="publish", deps=[published_warehouse],
+          description="Every mart as Parquet partitioned by year, beside the warehouse (parquet/).")
+def parquet_export(context: dg.AssetExecutionContext) -> dg.MaterializeResult:
+    s = settings()
+    counts = export_parquet(s.warehouse, s.warehouse.parent / "parquet")
+    return dg.MaterializeResult(metadata={"tables": len(counts), "rows": sum(counts.values())})
 
 
 # A missed night shows up as a failed check on the published warehouse.

@@ -5,7 +5,16 @@ import os
 
 import dagster as dg
 
+from dagster_dask import dask_executor
+
 build_warehouse = dg.define_asset_job("build_warehouse", selection=dg.AssetSelection.all())
+
+# The same build with every step (the parse shards side by side) on a Dask cluster:
+# run config {"execution": {"config": {"cluster": {"existing": {"address": "tcp://scheduler:8786"}}}}}
+# — see deploy/README.md for workers on several hosts.
+build_warehouse_distributed = dg.define_asset_job(
+    "build_warehouse_distributed", selection=dg.AssetSelection.all(), executor_def=dask_executor
+)
 
 
 @dg.schedule(

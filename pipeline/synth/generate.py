@@ -12,8 +12,8 @@ Places come from cpca's administrative-division list, so generated units resolve
 from __future__ import annotations
 
 import csv
-import json
 import random
+from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -77,7 +77,9 @@ def places(region_prefix: str | None = None) -> list[tuple[str, str]]:
     rows = [r for r in rows if not r[0].endswith("0000") and r[1] not in ("市辖区", "县")]
     if region_prefix:
         rows = [r for r in rows if r[0].startswith(region_prefix)]
-    return sorted(set(rows))
+    # homonymous divisions (several 朝阳区) would make two units of one name: keep unique names
+    counts = Counter(name for _, name in rows)
+    return sorted({r for r in rows if counts[r[1]] == 1})
 
 
 @dataclass

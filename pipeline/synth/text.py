@@ -281,8 +281,10 @@ def truth(d: Disclosure) -> dict:
         "year": d.year,
         "doc_kind": "部门",
         "mart_unit_year": {
+            # table cells print a zero as blank: NULL
             "total_budget_wan": wan(total), "general_public_budget_wan": wan(total), "basic_wan": wan(basic),
-            "project_wan": wan(project), "personnel_wan": wan(d.personnel), "public_wan": wan(d.public),
+            "project_wan": wan(project) if project else None, "personnel_wan": wan(d.personnel) if d.personnel else None,
+            "public_wan": wan(d.public) if d.public else None,
             # the 三公 table prints a zero total as a blank cell: NULL
             "three_public_total_wan": wan(sum(tp.values())) if sum(tp.values()) else None, "operating_funds_wan": wan(d.public),
             "procurement_total_wan": wan(pr["goods"] + pr["works"] + pr["services"]),
