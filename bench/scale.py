@@ -76,7 +76,7 @@ def main() -> None:
     for layout in ("text", "markdown", "html", "pdf"):
         corpus = work / f"throughput_{layout}"
         if not corpus.exists():
-            write_corpus(corpus, 40, [2026], [layout], seed=5)
+            write_corpus(corpus, 30 if layout == "pdf" else 200, [2026], [layout], seed=5)
         files = sorted(p for p in corpus.iterdir() if not p.name.endswith(".truth.json"))
         one, two = _throughput(files, 1), _throughput(files, 2)
         extra = ""
@@ -85,7 +85,7 @@ def main() -> None:
 
             pages = sum(len(pdfplumber.open(f).pages) for f in files)
             extra = f"  ({pages / len(files) * one:.1f} / {pages / len(files) * two:.1f} pages/s)"
-        print(f"{layout:<9} 1 worker {one:7.1f}/s   2 workers {two:7.1f}/s   speed-up {two / one:4.2f}x{extra}")
+        print(f"{layout:<9} {len(files)} docs: 1 worker {one:7.1f}/s   2 workers {two:7.1f}/s   speed-up {two / one:4.2f}x{extra}")
 
     results = []
     sizes = [int(s) for s in args.sizes.split(",")]
@@ -98,10 +98,10 @@ def main() -> None:
         warehouse = work / f"wh_{size}" / "budget.duckdb"
         shutil.rmtree(warehouse.parent, ignore_errors=True)
         seconds, rss = _build(corpus, warehouse)
+        print(f"text {size:>6} docs: full build {seconds:7.1f} s  peak RSS {rss:7.0f} MB", flush=True)
         accuracy = field_accuracy(warehouse, corpus)
         results.append((size, seconds, rss, accuracy))
-        print(f"text {size:>6} docs: full build {seconds:7.1f} s  peak RSS {rss:7.0f} MB  "
-              f"accuracy {accuracy['accuracy'] * 100:.3f}% ({accuracy['matched']}/{accuracy['fields']})")
+        print(f"    accuracy {accuracy['accuracy'] * 100:.3f}% ({accuracy['matched']}/{accuracy['fields']} fields)", flush=True)
 
     largest = sizes[-1]
     corpus = work / f"text_{largest}"

@@ -7,7 +7,13 @@ import dagster as dg
 
 from dagster_dask import dask_executor
 
-build_warehouse = dg.define_asset_job("build_warehouse", selection=dg.AssetSelection.all())
+from pipeline.defs.parse import parse_shards
+
+# Dagster's default (multiprocess) executor already runs the parse shards side by side:
+# one process per shard, no pool inside it.
+_ONE_WORKER_PER_SHARD = {"ops": {shard.op.name: {"config": {"workers": 1}} for shard in parse_shards}}
+
+build_warehouse = dg.define_asset_job("build_warehouse", selection=dg.AssetSelection.all(), config=_ONE_WORKER_PER_SHARD)
 
 # The same build with every step (the parse shards side by side) on a Dask cluster:
 # run config {"execution": {"config": {"cluster": {"existing": {"address": "tcp://scheduler:8786"}}}}}

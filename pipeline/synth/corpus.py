@@ -19,16 +19,15 @@ def write_corpus(out: Path, units: int, years: list[int], layouts: list[str], se
         raise ValueError(f"unknown layouts {sorted(unknown)}: choose from {sorted(SUFFIX)}")
     out.mkdir(parents=True, exist_ok=True)
     rng = random.Random(seed)
-    all_places = places()
-    chosen = rng.sample(all_places, k=min(units, len(all_places)))
-    while len(chosen) < units:  # more units than places: more unit types per place
-        chosen.append(rng.choice(all_places))
-    types = sorted(UNIT_TYPES)
+    # every unit a distinct (place, type): two units of one name would be one unit in the warehouse
+    pairs = [(place, unit_type) for place in places() for unit_type in sorted(UNIT_TYPES)]
+    if units > len(pairs):
+        raise ValueError(f"at most {len(pairs)} distinct synthetic units (places × unit types); asked for {units}")
+    chosen = rng.sample(pairs, k=units)
     written: list[Path] = []
-    for index in range(units):
-        unit_type = types[(index // len(all_places) + rng.randrange(len(types))) % len(types)]
+    for index, (place, unit_type) in enumerate(chosen):
         for year in years:
-            disclosure = build(seed, index, year, chosen[index], unit_type)
+            disclosure = build(seed, index, year, place, unit_type)
             stem = f"synth_{index:06d}_{year}"
             layout = layouts[(index + year) % len(layouts)]
             text_path = out / f"{stem}.txt"
