@@ -4,6 +4,7 @@ Environment variables (all optional):
   BUDGET_RAW_DIR     raw disclosures to read            (default: data/raw)
   BUDGET_WAREHOUSE   the published warehouse file        (default: data/warehouse/budget.duckdb)
   BUDGET_DBT_TARGET  dbt target in dbt_project/profiles.yml (default: dev)
+  BUDGET_DUCKDB_MEMORY_LIMIT  DuckDB's memory ceiling for the build, spilling to disk beyond it (default: 512MB)
 The build works in ``<warehouse dir>/.build/``; readers only ever see the published file.
 """
 
@@ -48,6 +49,9 @@ def export_to_environment(s: Settings) -> None:
     venv_bin = str(Path(sys.executable).parent)
     if venv_bin not in os.environ.get("PATH", "").split(os.pathsep):
         os.environ["PATH"] = venv_bin + os.pathsep + os.environ.get("PATH", "")
+
+
+DUCKDB_MEMORY_LIMIT = os.environ.get("BUDGET_DUCKDB_MEMORY_LIMIT", "512MB")
 
 
 def dbt_executable() -> str:

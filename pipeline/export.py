@@ -11,6 +11,8 @@ from pathlib import Path
 
 import duckdb
 
+from pipeline.config import DUCKDB_MEMORY_LIMIT
+
 MART_PREFIXES = ("dim_", "fct_", "mart_")
 EXTRA_TABLES = ("document_status", "dq_check_result")
 
@@ -28,7 +30,7 @@ def export_parquet(warehouse: Path, out: Path) -> dict[str, int]:
     shutil.rmtree(staging, ignore_errors=True)
     staging.mkdir(parents=True)
     counts: dict[str, int] = {}
-    with duckdb.connect(str(warehouse), read_only=True) as con:
+    with duckdb.connect(str(warehouse), read_only=True, config={"memory_limit": DUCKDB_MEMORY_LIMIT}) as con:
         for table in mart_tables(con):
             columns = [r[0] for r in con.execute(f"describe {table}").fetchall()]
             counts[table] = con.execute(f"select count(*) from {table}").fetchone()[0]

@@ -17,6 +17,7 @@ from pathlib import Path
 import duckdb
 import polars as pl
 
+from pipeline.config import DUCKDB_MEMORY_LIMIT
 from pipeline.stage import SCHEMAS, StagedDocument
 
 STAGING = "staging"
@@ -47,7 +48,7 @@ def parser_fingerprint() -> str:
 
 def connect_build(build_db: Path) -> duckdb.DuckDBPyConnection:
     build_db.parent.mkdir(parents=True, exist_ok=True)
-    con = duckdb.connect(str(build_db))
+    con = duckdb.connect(str(build_db), config={"memory_limit": DUCKDB_MEMORY_LIMIT, "preserve_insertion_order": False})
     run(con, f"create schema if not exists {STAGING}")
     run(con, f"create table if not exists {STAGING}.parser_version (fingerprint varchar)")
     fingerprint = parser_fingerprint()

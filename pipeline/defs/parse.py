@@ -10,7 +10,7 @@ staged with a status and reason and never stops the others.
 
 import os
 from concurrent.futures import ProcessPoolExecutor
-from multiprocessing import get_context
+from multiprocessing import current_process, get_context
 from pathlib import Path
 
 import dagster as dg
@@ -46,6 +46,27 @@ def shard_db(index: int) -> Path:
     return settings().build_dir / f"parse_shard_{index}.duckdb"
 
 
+def assemble_staging(build_db: str, shard_dbs: list[str]) -> dict[str, int]:
+    """Merge the shard databases into the build's staging schema and place every unit."""
+    con = connect_build(Path(build_db))
+    try:
+        merge_shards(con, [Path(p) for p in shard_dbs])
+        names = [r[0] for r in run(con, "select distinct unit_name from staging.documents where unit_name is not null")]
+        replace_geography(con, resolve(names))
+        return {name: run(con, f"select count(*) from staging.{name}")[0][0] for name in ALL_STAGED}
+    finally:
+        con.close()
+
+
+def in_child_process(function, *args):
+    """Run ``function`` in a short-lived child process; inline where children are not allowed
+    (a Dask worker is a daemonic process, and its own lifetime bounds its memory)."""
+    if current_process().daemon:
+        return function(*args)
+    with ProcessPoolExecutor(max_workers=1, mp_context=get_context("spawn")) as pool:
+        return pool.submit(function, *args).result()
+
+
 def _stage(path: str):
     return stage_document(Path(path))
 
@@ -62,7 +83,7 @@ def parse_shard(index: int, raw_files: list[dict], workers: int) -> dict:
         to_parse = [f for f in mine if known.get(f["file_name"]) != f["sha256"]]
         workers = workers or os.cpu_count() or 1
         paths = [f["path"] for f in to_parse]
-        if workers > 1 and len(paths) >= 20:  # below that, starting the pool costs more than it saves
+        if workers > 1 and len(paths) >= 20 and not current_process().daemon:  # below that, starting the pool costs more than it saves
             with ProcessPoolExecutor(max_workers=workers, mp_context=get_context("spawn")) as pool:
                 staged_iter = pool.map(_stage, paths, chunksize=4)
                 _write_in_batches(con, staged_iter, to_parse)
@@ -111,13 +132,8 @@ parse_shards = [_shard_asset(i) for i in range(SHARDS)]
     can_subset=False,
 )
 def staged_tables(context: dg.AssetExecutionContext):
-    con = connect_build(settings().build_db)
-    try:
-        merge_shards(con, [shard_db(i) for i in range(SHARDS)])
-        names = [r[0] for r in run(con, "select distinct unit_name from staging.documents where unit_name is not null")]
-        replace_geography(con, resolve(names))
-        counts = {name: run(con, f"select count(*) from staging.{name}")[0][0] for name in ALL_STAGED}
-    finally:
-        con.close()
+    # DuckDB's working memory is returned to the OS only when its process ends: merge in a
+    # short-lived child so the long-running process stays small however large the corpus.
+    counts = in_child_process(assemble_staging, str(settings().build_db), [str(shard_db(i)) for i in range(SHARDS)])
     for name in ALL_STAGED:
         yield dg.MaterializeResult(asset_key=["staging", name], metadata={"rows": counts[name]})

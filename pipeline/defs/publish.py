@@ -7,6 +7,7 @@ import dagster as dg
 
 from pipeline.config import settings
 from pipeline.defs.transform import dbt_models
+from pipeline.defs.parse import in_child_process
 from pipeline.export import export_parquet
 from pipeline.warehouse import publish
 
@@ -22,7 +23,7 @@ def published_warehouse(context: dg.AssetExecutionContext) -> dg.MaterializeResu
           description="Every mart as Parquet partitioned by year, beside the warehouse (parquet/).")
 def parquet_export(context: dg.AssetExecutionContext) -> dg.MaterializeResult:
     s = settings()
-    counts = export_parquet(s.warehouse, s.warehouse.parent / "parquet")
+    counts = in_child_process(export_parquet, s.warehouse, s.warehouse.parent / "parquet")
     return dg.MaterializeResult(metadata={"tables": len(counts), "rows": sum(counts.values())})
 
 
