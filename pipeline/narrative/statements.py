@@ -14,7 +14,7 @@ from decimal import Decimal
 
 from pipeline.cleaning import tidy_name
 from pipeline.narrative.paragraphs import Paragraph
-from pipeline.tables.lines import income_item
+from pipeline.tables.lines import income_item, three_public_item
 
 NUM = r"(\d+(?:,\d{3})*(?:\.\d+)?)"
 _CHANGE = re.compile(
@@ -54,20 +54,13 @@ class BudgetChange:
 def _item_kind(label: str, section: str | None) -> str:
     if _ITEM_PATH.search(label):
         return "function_item"
-    if "三公" in label:
-        return "three_public_total"
-    if "出国" in label:
-        return "three_public_overseas"
-    if "接待" in label:
-        return "three_public_reception"
-    if re.search(r"购置(及|和)运行", label):
-        return "three_public_vehicle_total"
-    if "购置" in label and "运行" not in label:
-        return "three_public_vehicle_purchase"
-    if "运行" in label and ("车" in label):
-        return "three_public_vehicle_operation"
     if "运行经费" in label:
         return "operating_funds"
+    if "三公" in label:
+        return "three_public_total"
+    item = three_public_item(label)  # the 三公 table's own item rules
+    if item and item not in ("total", "operating_funds"):
+        return f"three_public_{item}"
     if "基本支出" in label:
         return "basic"
     if "项目支出" in label:
