@@ -19,7 +19,8 @@ from pipeline.tables.columns import NON_VALUE, column_measures, is_column_number
 from pipeline.tables.segment import TableRegion
 
 _CODE_PART = re.compile(r"\d{2,9}")
-_CODE_IN_NAME = re.compile(r"^(\d{3}(?:\d{2}){0,2})\s*(\D.*)$")
+_CODE_IN_NAME = re.compile(r"^(\d{3})(?:\s*(\d{2}))?(?:\s*(\d{2}))?\s*([^\d\s].*)$")
+_SPACED_CODE = re.compile(r"^\d{3}(?:\s+\d{2}){1,2}$")
 _TOTAL = re.compile(r"^(总计|合计|小计)$")
 
 
@@ -53,6 +54,11 @@ def split_subject_cells(cells: tuple[str, ...]) -> tuple[str | None, str, int | 
         if not cell:
             i += 1
             continue
+        if _SPACED_CODE.fullmatch(cell) and not parts:  # “208 01 09” in one cell
+            parts.extend(cell.split())
+            last_code = i
+            i += 1
+            continue
         if _CODE_PART.fullmatch(cell) and (parts or len(cell) in (3, 5, 7)):
             parts.append(cell)
             last_code = i
@@ -68,9 +74,10 @@ def split_subject_cells(cells: tuple[str, ...]) -> tuple[str | None, str, int | 
         name, i = "", last_code + 1  # the name cell is blank (or was markup only)
     code = "".join(parts) or None
     if code is None:
-        embedded = _CODE_IN_NAME.match(name)
+        embedded = _CODE_IN_NAME.match(cells[i].strip())
         if embedded:
-            code, name = embedded.group(1), embedded.group(2).strip()
+            code = "".join(g for g in embedded.groups()[:3] if g)
+            name = tidy_name(embedded.group(4))
     if code is not None and len(code) not in (3, 5, 7):
         code = None
     return code, name, i

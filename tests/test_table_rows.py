@@ -1,0 +1,36 @@
+"""Subject codes as converters print them: split over cells, joined, spaced in one cell, or
+leading the name."""
+
+import pytest
+
+from pipeline.cleaning import parse_amount
+from pipeline.tables.subjects import split_subject_cells
+
+
+@pytest.mark.parametrize(
+    "cells, code, name",
+    [
+        (("208", "01", "09", "社会保险经办机构", "387.00"), "2080109", "社会保险经办机构"),
+        (("2080109", "社会保险经办机构", "387.00"), "2080109", "社会保险经办机构"),
+        (("208 01 09", "社会保险经办机构", "387.00"), "2080109", "社会保险经办机构"),
+        (("208 01 09 社会保险经办机构", "387.00"), "2080109", "社会保险经办机构"),
+        (("2080109社会保险经办机构", "387.00"), "2080109", "社会保险经办机构"),
+        (("301", "01", "基本工资", "126.45"), "30101", "基本工资"),
+        (("208", "", "", "社会保障和就业支出", "557.41"), "208", "社会保障和就业支出"),
+        (("", "", "", "总计", "633.02"), None, "总计"),
+        (("303", "09", "", "4. 30"), "30309", ""),  # Regression: a name cell holding only markup
+    ],
+)
+def test_subject_code_and_name(cells, code, name):
+    found_code, found_name, _ = split_subject_cells(cells)
+    assert (found_code, found_name) == (code, name)
+
+
+@pytest.mark.parametrize(
+    "text, value",
+    [("1,462.90", "1462.90"), ("3, 245. 06", "3245.06"), ("<b>9.54</b>", "9.54"), ("56. <b>4</b> 6", "56.46"),
+     ("", None), ("-", None), ("4 20", None), ("7, 10, 10", None), ("１２３．５", "123.5")],
+)
+def test_amounts_mean_what_they_say(text, value):
+    parsed = parse_amount(text)
+    assert (str(parsed) if parsed is not None else None) == value
