@@ -18,9 +18,9 @@ from pipeline.tables.lines import income_item, three_public_item
 
 NUM = r"(\d+(?:,\d{3})*(?:\.\d+)?)"
 _CHANGE = re.compile(
-    rf"比(?:上年|上一年|20\d\d\s*年)?\s*(?P<basis>预算执行数|执行数|预算数|预算)?\s*(?P<dir>增加|减少)\s*{NUM}\s*万元"
+    rf"(?:比|较|同比)(?:上年|上一年|20\d\d\s*年)?\s*(?P<basis>预算执行数|执行数|预算数|预算)?\s*(?P<dir>增加|减少)\s*{NUM}\s*万元"
     rf"(?:[，,、]?\s*(?P<pdir>增长|下降|减少|增加)\s*(?P<pct>-?\d+(?:,\d{{3}})*(?:\.\d+)?)\s*%)?"
-    rf"|(?P<flat>[与比](?:上年|上一年|20\d\d\s*年)\s*(?P<fbasis>预算执行数|执行数|预算数|预算)?\s*持平)"
+    rf"|(?P<flat>[与比较](?:上年|上一年|20\d\d\s*年)\s*(?P<fbasis>预算执行数|执行数|预算数|预算)?\s*持平)"
     rf"|(?<=[\u4e00-\u9fff）)])(?P<dir2>增加|减少)\s*{NUM}\s*万元[，,]\s*(?P<pdir2>增长|下降)\s*(?P<pct2>\d+(?:,\d{{3}})*(?:\.\d+)?)\s*%"
 )
 _AMOUNT = re.compile(rf"{NUM}\s*万元")
