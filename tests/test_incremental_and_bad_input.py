@@ -58,3 +58,34 @@ def test_bad_documents_get_a_status_and_the_rest_of_the_batch_loads(raw_copy, tm
         assert con.execute(
             "select total_budget_wan from mart_unit_year where unit_name = '昌吉回族自治州社会保险中心'"
         ).fetchone()[0] == Decimal("1531.22")
+
+
+def test_a_document_missing_a_table_is_loaded_and_the_table_listed(raw_copy, tmp_path):
+    target = next(raw_copy.glob("000_*"))
+    text = target.read_text(encoding="utf-8")
+    start, end = text.index("表 7\n"), text.index("表 8\n")
+    target.write_text(text[:start] + text[end:], encoding="utf-8")  # drop the 项目支出 table
+    warehouse = tmp_path / "budget.duckdb"
+    result = build_warehouse(raw_copy, warehouse)
+    assert result.returncode == 0
+    with duckdb.connect(str(warehouse), read_only=True) as con:
+        row = con.execute("select status, tables_found, tables_missing, reason from document_status where file_name = ?",
+                          [target.name]).fetchone()
+        assert row[:3] == ("partial", 11, "project_expenditure")
+        assert "missing tables: project_expenditure" in row[3]
+        # the rest of the document still loads
+        assert con.execute("select three_public_total_wan from mart_unit_year where unit_name = '克孜勒苏柯尔克孜自治州社会保险中心'"
+                           ).fetchone()[0] == Decimal("4.80")
+
+
+def test_strict_build_fails_when_a_document_is_not_loaded(raw_copy, tmp_path):
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    (raw_copy / "empty.txt").write_bytes(b"")
+    budget = Path(sys.executable).parent / "budget"
+    result = subprocess.run([str(budget), "build", "--raw-dir", str(raw_copy), "--warehouse", str(tmp_path / "w.duckdb"), "--strict"],
+                            capture_output=True, text=True)
+    assert result.returncode == 1
+    assert "empty" in result.stdout
