@@ -19,8 +19,8 @@ import pypdfium2
 REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO))
 
-from pipeline.readers import pdf as pdf_reader  # noqa: E402
-from pipeline.synth.render import render_pdf  # noqa: E402
+from pipeline.readers import pdf as pdf_reader
+from pipeline.synth.render import render_pdf
 
 
 def _best(fn, repeat: int) -> float:

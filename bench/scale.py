@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import argparse
 import os
-import resource
 import shutil
 import subprocess
 import sys
@@ -24,9 +23,9 @@ from pathlib import Path
 REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO))
 
-from pipeline.stage import stage_document  # noqa: E402
-from pipeline.synth.accuracy import field_accuracy  # noqa: E402
-from pipeline.synth.corpus import write_corpus  # noqa: E402
+from pipeline.stage import stage_document
+from pipeline.synth.accuracy import field_accuracy
+from pipeline.synth.corpus import write_corpus
 
 BUDGET = str(Path(sys.executable).parent / "budget")
 

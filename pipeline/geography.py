@@ -8,6 +8,7 @@ resolved keeps NULLs and is listed by ``dim_unit`` with ``is_place_resolved = fa
 
 from __future__ import annotations
 
+import math
 import re
 from dataclasses import dataclass
 
@@ -38,7 +39,7 @@ class Place:
 
 
 def _clean(value) -> str | None:
-    if value is None or (isinstance(value, float) and value != value):
+    if value is None or (isinstance(value, float) and math.isnan(value)):  # pandas' missing value
         return None
     text = str(value).strip()
     return text or None

@@ -3,7 +3,6 @@
 from decimal import Decimal as D
 
 import duckdb
-import pytest
 
 from tests.conftest import build_warehouse
 

@@ -1,11 +1,8 @@
 """The parse stage on a real distributed engine: a Dask cluster on loopback with two worker
 processes builds the same warehouse as the single-process build."""
 
-import os
 
 import dagster as dg
-import duckdb
-import pytest
 from distributed import LocalCluster
 
 from pipeline.defs.parse import parse_shards

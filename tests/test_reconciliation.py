@@ -3,9 +3,9 @@ number garbled in a copy fails exactly the checks that read it."""
 
 from decimal import Decimal as D
 
-from tests.conftest import build_warehouse
-
 import duckdb
+
+from tests.conftest import build_warehouse
 
 
 def test_samples_pass_every_check_but_the_row_the_converter_dropped(sql):

@@ -6,8 +6,8 @@ from datetime import timedelta
 import dagster as dg
 
 from pipeline.config import settings
-from pipeline.defs.transform import dbt_models
 from pipeline.defs.parse import in_child_process
+from pipeline.defs.transform import dbt_models
 from pipeline.export import export_parquet
 from pipeline.warehouse import publish
 

@@ -4,7 +4,6 @@
 import os
 
 import dagster as dg
-
 from dagster_dask import dask_executor
 
 from pipeline.defs.parse import parse_shards

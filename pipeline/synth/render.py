@@ -7,16 +7,23 @@ Used by ``budget synth`` and by the tests that prove every layout yields the sam
 from __future__ import annotations
 
 import html
-
 from pathlib import Path
+from xml.sax.saxutils import escape
 
 from reportlab.lib import colors
 from reportlab.lib.pagesizes import A4, landscape
 from reportlab.lib.styles import ParagraphStyle
 from reportlab.pdfbase import pdfmetrics
 from reportlab.pdfbase.cidfonts import UnicodeCIDFont
-from reportlab.platypus import BaseDocTemplate, Frame, NextPageTemplate, PageTemplate, Paragraph, Table, TableStyle
-from xml.sax.saxutils import escape
+from reportlab.platypus import (
+    BaseDocTemplate,
+    Frame,
+    NextPageTemplate,
+    PageTemplate,
+    Paragraph,
+    Table,
+    TableStyle,
+)
 
 from pipeline.cleaning import is_amount
 from pipeline.readers import text as text_reader

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 
-from pipeline.synth.generate import CLASS_NAMES, ECONOMIC, FUNCTION_ITEMS, Disclosure
+from pipeline.synth.generate import ECONOMIC, FUNCTION_ITEMS, Disclosure
 
 TABLE_TITLES = [
     "部门收支总体情况表", "部门收入总体情况表", "部门支出总体情况表", "财政拨款收支预算总体情况表", "一般公共预算支出情况表",
