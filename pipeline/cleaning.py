@@ -1,6 +1,6 @@
 """Cleaning rules for cell text and numbers, shared by every reader and interpreter.
 
-Numbers arrive as ``1,462.90``, OCR-spaced ``3, 245. 06``, wrapped in ``<b>`` tags or split
+Numbers arrive as ``1,234.56``, OCR-spaced ``1, 234. 56``, wrapped in ``<b>`` tags or split
 by a tag (``56. <b>4</b>6``). A blank cell is ``None`` (NULL), never 0.
 """
 

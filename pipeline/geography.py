@@ -1,7 +1,7 @@
 """Where a unit sits: its administrative division (GB/T 2260 code via cpca's data), level,
 prefecture and region, and its unit type (the name left once the place is taken off).
 
-``新疆维吾尔自治区克孜勒苏柯尔克孜自治州社会保险中心`` and ``克孜勒苏柯尔克孜自治州社会保险中心``
+``浙江省杭州市财政局`` and ``杭州市财政局``
 resolve to the same place and type, so they are one unit. A name whose place cannot be
 resolved keeps NULLs and is listed by ``dim_unit`` with ``is_place_resolved = false``.
 """
