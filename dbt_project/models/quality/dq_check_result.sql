@@ -296,35 +296,28 @@ statements as (
 
     union all
 
-    select expenditure.document_id, 'narrative_basic_equals_table', '基本支出',
-        expenditure.basic_wan, stated.basic_wan, 0.01, 'line ' || cast(expenditure.source_line as varchar)
-    from totals_by_table as expenditure
-    inner join stated on expenditure.document_id = stated.document_id
-    where expenditure.table_kind = 'expenditure' and stated.basic_wan is not null
-
-    union all
-
-    select expenditure.document_id, 'narrative_project_equals_table', '项目支出',
-        expenditure.project_wan, stated.project_wan, 0.01, 'line ' || cast(expenditure.source_line as varchar)
-    from totals_by_table as expenditure
-    inner join stated on expenditure.document_id = stated.document_id
-    where expenditure.table_kind = 'expenditure' and stated.project_wan is not null
-
-    union all
-
-    select basic.document_id, 'narrative_personnel_equals_table', '人员经费',
-        basic.personnel_wan, stated.personnel_wan, 0.01, 'line ' || cast(basic.source_line as varchar)
-    from totals_by_table as basic
-    inner join stated on basic.document_id = stated.document_id
-    where basic.table_kind = 'basic_expenditure' and stated.personnel_wan is not null
-
-    union all
-
-    select basic.document_id, 'operating_funds_equals_public', '机关运行经费 = 公用经费',
-        basic.public_wan, stated.operating_funds_wan, 0.01, 'line ' || cast(basic.source_line as varchar)
-    from totals_by_table as basic
-    inner join stated on basic.document_id = stated.document_id
-    where basic.table_kind = 'basic_expenditure' and stated.operating_funds_wan is not null
+    -- the narrative restates table totals: one rule per (table, figure) pair
+    select document_id, check_name, subject, expected_wan, actual_wan, tolerance_wan, cells
+    from (
+        select
+            table_totals.document_id,
+            table_totals.table_kind,
+            'line ' || cast(table_totals.source_line as varchar) as cells,
+            0.01 as tolerance_wan,
+            unnest([
+                {kind: 'expenditure', check_name: 'narrative_basic_equals_table', subject: '基本支出',
+                 expected_wan: table_totals.basic_wan, actual_wan: stated.basic_wan},
+                {kind: 'expenditure', check_name: 'narrative_project_equals_table', subject: '项目支出',
+                 expected_wan: table_totals.project_wan, actual_wan: stated.project_wan},
+                {kind: 'basic_expenditure', check_name: 'narrative_personnel_equals_table', subject: '人员经费',
+                 expected_wan: table_totals.personnel_wan, actual_wan: stated.personnel_wan},
+                {kind: 'basic_expenditure', check_name: 'operating_funds_equals_public', subject: '机关运行经费 = 公用经费',
+                 expected_wan: table_totals.public_wan, actual_wan: stated.operating_funds_wan}
+            ], recursive := true)
+        from totals_by_table as table_totals
+        inner join stated on table_totals.document_id = stated.document_id
+    )
+    where table_kind = kind and actual_wan is not null
 
 ),
 
