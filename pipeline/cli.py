@@ -7,6 +7,7 @@ import json
 import os
 import subprocess
 import sys
+from collections import Counter
 from pathlib import Path
 
 from pipeline.config import REPO_ROOT, export_to_environment, settings
@@ -41,7 +42,11 @@ def _build(args: argparse.Namespace) -> int:
     return _print_status(s.warehouse, strict=args.strict)
 
 
-def _print_status(warehouse: Path, strict: bool = False) -> int:
+LISTED = 50  # documents listed by default; `budget status --all` lists every one
+
+
+def _print_status(warehouse: Path, strict: bool = False, every_document: bool = False) -> int:
+    """A summary, then the documents that need a look (not loaded, a reason, failing checks)."""
     import duckdb
 
     with duckdb.connect(str(warehouse), read_only=True) as con:
@@ -55,15 +60,21 @@ def _print_status(warehouse: Path, strict: bool = False) -> int:
         ids = dict(con.execute("select file_name, document_id from document_status").fetchall())
         unplaced = [r[0] for r in con.execute("select unit_name from dim_unit where not is_place_resolved order by 1").fetchall()]
     loaded = [r for r in rows if r[1] in ("loaded", "partial")]
+    by_status = Counter(r[1] for r in rows)
     print(f"warehouse: {warehouse}")
-    print(f"documents: {len(rows)} read, {len(loaded)} loaded, {len(rows) - len(loaded)} not loaded")
+    print(f"documents: {len(rows)} read, {len(loaded)} loaded, {len(rows) - len(loaded)} not loaded"
+          f" ({', '.join(f'{status} {n}' for status, n in sorted(by_status.items()))})")
     print(f"reconciliation checks failing: {sum(failing.values())} (query dq_check_result where status = 'fail')")
     if unplaced:
-        print(f"units whose administrative division could not be resolved ({len(unplaced)}): {'、'.join(unplaced)}")
-    for name, status, unit, year, tables, reason in rows:
+        print(f"units whose administrative division could not be resolved ({len(unplaced)}): {'、'.join(unplaced[:LISTED])}"
+              + (" …" if len(unplaced) > LISTED else ""))
+    listed = [r for r in rows if every_document or r[1] != "loaded" or r[5] or failing.get(ids.get(r[0]))]
+    for name, status, unit, year, tables, reason in listed if every_document else listed[:LISTED]:
         checks = failing.get(ids.get(name), 0)
         line = f"  {status:<22} {name}  {unit or '?'} {year or '?'}  tables={tables}" + (f"  checks_failed={checks}" if checks else "")
         print(line + (f"  — {reason}" if reason else ""))
+    if len(listed) > LISTED and not every_document:
+        print(f"  … and {len(listed) - LISTED} more documents to look at: budget status --all")
     return 1 if strict and len(loaded) < len(rows) else 0
 
 
@@ -190,7 +201,8 @@ def main(argv: list[str] | None = None) -> int:
     query.set_defaults(func=_query)
     status = sub.add_parser("status", help="document status of the published warehouse")
     status.add_argument("--warehouse")
-    status.set_defaults(func=lambda a: _print_status(settings(warehouse=a.warehouse).warehouse))
+    status.add_argument("--all", action="store_true", help="list every document, not only those needing a look")
+    status.set_defaults(func=lambda a: _print_status(settings(warehouse=a.warehouse).warehouse, every_document=a.all))
     explain = sub.add_parser("explain", help="trace fact rows to their document, table and source line")
     explain.add_argument("table", help="a fact table, e.g. fct_appropriation or dq_check_result")
     explain.add_argument("where", nargs="?", help="SQL condition, e.g. \"subject_code = '2080109'\"")

@@ -1,11 +1,20 @@
 """Every mart as Parquet, partitioned by year: for BI tools without a DuckDB driver and for sharing.
 
-``<out>/<table>/year=2026/data_0.parquet`` (tables without a year: ``<out>/<table>.parquet``).
-DuckDB reads it back with ``read_parquet('<out>/<table>/**/*.parquet', hive_partitioning = true)``.
+Layout: ``<out>/<table>/year=2026/part-03.parquet`` (a NULL year is DuckDB's
+``year=__HIVE_DEFAULT_PARTITION__``); tables without a year: ``<out>/<table>.parquet``. Rows of
+tables carrying a document_id are spread over a fixed number of files per year by a hash of the
+document, so one new document rewrites one file per table, not the whole year. Read back with
+``read_parquet('<out>/<table>/**/*.parquet', hive_partitioning = true)``.
+
+Incremental: ``<out>/_checksums.json`` records each file's row count and content hash; a file
+whose rows are unchanged is hard-linked from the previous export instead of written again. The
+new export is assembled beside the old one and swapped in whole, so the two are never mixed.
 """
 
 from __future__ import annotations
 
+import json
+import os
 import shutil
 from pathlib import Path
 
@@ -15,6 +24,9 @@ from pipeline.config import DUCKDB_MEMORY_LIMIT
 
 MART_PREFIXES = ("dim_", "fct_", "mart_")
 EXTRA_TABLES = ("document_status", "dq_check_result")
+FILES_PER_YEAR = 16
+CHECKSUMS = "_checksums.json"
+NULL_PARTITION = "__HIVE_DEFAULT_PARTITION__"
 
 
 def mart_tables(con: duckdb.DuckDBPyConnection) -> list[str]:
@@ -24,20 +36,72 @@ def mart_tables(con: duckdb.DuckDBPyConnection) -> list[str]:
     return [r[0] for r in rows if r[0].startswith(MART_PREFIXES) or r[0] in EXTRA_TABLES]
 
 
+def _file_of(table: str, year, part: int | None) -> str:
+    if part is None:
+        return f"{table}.parquet"
+    return f"{table}/year={NULL_PARTITION if year is None else year}/part-{part:02d}.parquet"
+
+
+def _export_table(con: duckdb.DuckDBPyConnection, table: str, previous: dict[str, str], old: Path, new: Path) -> dict[str, str]:
+    """Write (or link from the previous export) every file of one table; returns file → checksum."""
+    described = con.execute(f"describe {table}").fetchall()
+    columns = [r[0] for r in described]
+    schema = ",".join(f"{r[0]} {r[1]}" for r in described)
+    partitioned = "year" in columns and len(columns) > 1
+    part = f"hash(document_id) % {FILES_PER_YEAR}" if "document_id" in columns else "0"
+    keys = "year, " + part if partitioned else "null, null"
+    sums = con.execute(
+        f"select {keys}, count(*), sum(hash(t)::hugeint) from {table} as t group by all"
+    ).fetchall()
+    checksums, stale = {}, []
+    for year, file_part, rows, content in sums:
+        name = _file_of(table, year, file_part)
+        checksums[name] = f"{schema}|{rows}|{content}"
+        if previous.get(name) == checksums[name] and (old / name).exists():
+            (new / name).parent.mkdir(parents=True, exist_ok=True)
+            os.link(old / name, new / name)
+        else:
+            stale.append((year, file_part))
+    if not stale:
+        return checksums
+    if not partitioned:
+        con.execute(f"copy {table} to '{new / _file_of(table, None, None)}' (format parquet)").fetchall()
+        return checksums
+    # one pass writes every stale file, as <table>/year=Y/part=P/data_0.parquet, then renamed
+    writing = new / f"{table}.writing"
+    con.execute("create or replace temp table stale_files (year integer, part ubigint)").fetchall()
+    con.executemany("insert into stale_files values (?, ?)", stale)
+    con.execute(f"""
+        copy (
+            select t.*, {part} as part from {table} as t
+            where exists (select 1 from stale_files as s where s.year is not distinct from t.year and s.part = {part})
+        ) to '{writing}' (format parquet, partition_by (year, part))
+    """).fetchall()
+    for year, file_part in stale:
+        written = writing / f"year={NULL_PARTITION if year is None else year}" / f"part={file_part}" / "data_0.parquet"
+        target = new / _file_of(table, year, file_part)
+        target.parent.mkdir(parents=True, exist_ok=True)
+        written.rename(target)
+    shutil.rmtree(writing)
+    return checksums
+
+
 def export_parquet(warehouse: Path, out: Path) -> dict[str, int]:
-    """Write every mart; returns rows per table. The export is replaced whole, never mixed."""
-    staging = out.with_name(out.name + ".writing")
-    shutil.rmtree(staging, ignore_errors=True)
-    staging.mkdir(parents=True)
+    """Write every mart, reusing the unchanged files of the previous export; returns rows per table."""
+    new = out.with_name(out.name + ".writing")
+    shutil.rmtree(new, ignore_errors=True)
+    new.mkdir(parents=True)
+    previous = json.loads((out / CHECKSUMS).read_text()) if (out / CHECKSUMS).exists() else {}
+    checksums: dict[str, str] = {}
     counts: dict[str, int] = {}
-    with duckdb.connect(str(warehouse), read_only=True, config={"memory_limit": DUCKDB_MEMORY_LIMIT}) as con:
+    config = {"memory_limit": DUCKDB_MEMORY_LIMIT, "temp_directory": str(new / ".spill")}
+    with duckdb.connect(str(warehouse), read_only=True, config=config) as con:
+        con.execute("set enable_progress_bar = false").fetchall()
         for table in mart_tables(con):
-            columns = [r[0] for r in con.execute(f"describe {table}").fetchall()]
             counts[table] = con.execute(f"select count(*) from {table}").fetchone()[0]
-            if "year" in columns and len(columns) > 1:
-                con.execute(f"copy (select * from {table} order by all) to '{staging / table}' (format parquet, partition_by (year))").fetchall()
-            else:
-                con.execute(f"copy (select * from {table} order by all) to '{staging / table}.parquet' (format parquet)").fetchall()
+            checksums.update(_export_table(con, table, previous, out, new))
+    shutil.rmtree(new / ".spill", ignore_errors=True)
+    (new / CHECKSUMS).write_text(json.dumps(checksums, indent=0, sort_keys=True))
     shutil.rmtree(out, ignore_errors=True)
-    staging.rename(out)
+    new.rename(out)
     return counts

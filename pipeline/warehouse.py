@@ -12,12 +12,14 @@ import hashlib
 import os
 import shutil
 from collections.abc import Iterable
+from importlib.metadata import version
 from pathlib import Path
 
 import duckdb
 import polars as pl
 
 from pipeline.config import DUCKDB_MEMORY_LIMIT
+from pipeline.geography import GEOGRAPHY_SCHEMA, resolve
 from pipeline.stage import SCHEMAS, StagedDocument
 
 STAGING = "staging"
@@ -34,34 +36,55 @@ def _duck_type(dtype: pl.DataType) -> str:
     return {pl.String: "VARCHAR", pl.Int64: "BIGINT", pl.Int32: "INTEGER", pl.Boolean: "BOOLEAN"}[dtype]
 
 
-def parser_fingerprint() -> str:
-    """A hash of the parsing code: staged rows from another parser version are parsed again."""
-    package = Path(__file__).resolve().parent
-    digest = hashlib.sha256()
-    sources = [package / "stage.py", package / "cleaning.py", package / "intermediate.py"]
-    for folder in ("readers", "tables", "narrative"):
-        sources += sorted((package / folder).glob("*.py"))
+def _source_hash(sources: list[Path], *extra: str) -> str:
+    digest = hashlib.sha256("|".join(extra).encode())
     for source in sources:
         digest.update(source.read_bytes())
     return digest.hexdigest()[:16]
 
 
+def parser_fingerprint() -> str:
+    """A hash of the parsing code: staged rows from another parser version are parsed again."""
+    package = Path(__file__).resolve().parent
+    sources = [package / "stage.py", package / "cleaning.py", package / "intermediate.py"]
+    for folder in ("readers", "tables", "narrative"):
+        sources += sorted((package / folder).glob("*.py"))
+    return _source_hash(sources)
+
+
+def geography_fingerprint() -> str:
+    """A hash of the place resolver and its dictionary: places resolved by another version are resolved again."""
+    return _source_hash([Path(__file__).resolve().parent / "geography.py"], f"cpca {version('cpca')}")
+
+
+def stored_fingerprint(con: duckdb.DuckDBPyConnection, component: str) -> str | None:
+    """The fingerprint of the code that wrote a component's rows in this database (None: none yet)."""
+    run(con, f"create schema if not exists {STAGING}")
+    run(con, f"create table if not exists {STAGING}.code_versions (component varchar primary key, fingerprint varchar)")
+    stored = run(con, f"select fingerprint from {STAGING}.code_versions where component = ?", [component])
+    return stored[0][0] if stored else None
+
+
+def record_fingerprint(con: duckdb.DuckDBPyConnection, component: str, fingerprint: str) -> None:
+    stored_fingerprint(con, component)  # creates the table on first use
+    run(con, f"insert or replace into {STAGING}.code_versions values (?, ?)", [component, fingerprint])
+
+
 def connect_build(build_db: Path) -> duckdb.DuckDBPyConnection:
     build_db.parent.mkdir(parents=True, exist_ok=True)
     con = duckdb.connect(str(build_db), config={"memory_limit": DUCKDB_MEMORY_LIMIT, "preserve_insertion_order": False})
-    run(con, f"create schema if not exists {STAGING}")
-    run(con, f"create table if not exists {STAGING}.parser_version (fingerprint varchar)")
     fingerprint = parser_fingerprint()
-    stored = run(con, f"select fingerprint from {STAGING}.parser_version")
-    if stored != [(fingerprint,)]:
+    if stored_fingerprint(con, "parser") != fingerprint:
         for name in SCHEMAS:
             run(con, f"drop table if exists {STAGING}.{name}")
-        run(con, f"delete from {STAGING}.parser_version")
-        run(con, f"insert into {STAGING}.parser_version values (?)", [fingerprint])
+        record_fingerprint(con, "parser", fingerprint)
     for name, schema in SCHEMAS.items():
-        columns = ", ".join(f"{col} {_duck_type(t)}" for col, t in schema.items())
-        run(con, f"create table if not exists {STAGING}.{name} ({columns})")
+        run(con, f"create table if not exists {STAGING}.{name} ({_columns_sql(schema)})")
     return con
+
+
+def _columns_sql(schema: dict[str, pl.DataType]) -> str:
+    return ", ".join(f"{col} {_duck_type(t)}" for col, t in schema.items())
 
 
 def staged_hashes(con: duckdb.DuckDBPyConnection) -> dict[str, str]:
@@ -125,29 +148,80 @@ def write_staged(con: duckdb.DuckDBPyConnection, batch: list[tuple[StagedDocumen
         raise
 
 
-def merge_shards(con: duckdb.DuckDBPyConnection, shard_dbs: list[Path]) -> None:
-    """Assemble the staging tables from the shard databases (each written by one parse step)."""
+def merge_shards(con: duckdb.DuckDBPyConnection, shard_dbs: list[Path]) -> int:
+    """Bring the staging tables up to date with the shard databases (each written by one parse
+    step), copying only the documents that changed since the last merge; returns their number.
+
+    A document changed when its row in ``documents`` differs between staging and its shard (new,
+    removed, re-parsed, or now a duplicate); its rows in every table are replaced in one transaction.
+    """
     existing = [p for p in shard_dbs if p.exists()]
     for i, path in enumerate(existing):
         run(con, f"attach '{path}' as shard_{i} (read_only)")
+
+    def in_shards(table: str) -> str:
+        columns = ", ".join(SCHEMAS[table])
+        sources = [f"select {columns} from shard_{i}.{STAGING}.{table}" for i in range(len(existing))]
+        return " union all ".join(sources) or f"select {columns} from {STAGING}.{table} where false"
+
     try:
-        for table, schema in SCHEMAS.items():
-            columns = ", ".join(schema)
-            sources = " union all ".join(f"select {columns} from shard_{i}.{STAGING}.{table}" for i in range(len(existing)))
-            if sources:
-                run(con, f"create or replace table {STAGING}.{table} as {sources}")
-            else:
-                run(con, f"delete from {STAGING}.{table}")
+        run(con, f"create or replace temp table shard_documents as {in_shards('documents')}")
+        run(con, f"""
+            create or replace temp table changed_documents as
+            select document_id from (select * from {STAGING}.documents except select * from shard_documents)
+            union
+            select document_id from (select * from shard_documents except select * from {STAGING}.documents)
+        """)
+        changed = run(con, "select count(*) from changed_documents")[0][0]
+        if changed:
+            run(con, "begin")
+            try:
+                for table in SCHEMAS:
+                    run(con, f"delete from {STAGING}.{table} where document_id in (select document_id from changed_documents)")
+                    run(con, f"insert into {STAGING}.{table} by name select * from ({in_shards(table)}) "
+                             f"where document_id in (select document_id from changed_documents)")
+                run(con, "commit")
+            except Exception:
+                run(con, "rollback")
+                raise
+        return changed
     finally:
         for i in range(len(existing)):
             run(con, f"detach shard_{i}")
 
 
-def replace_geography(con: duckdb.DuckDBPyConnection, geography: pl.DataFrame) -> None:
-    """The place of every staged unit name (recomputed each run: cheap, and names come and go)."""
-    con.register("incoming_geography", geography.to_arrow())
-    run(con, f"create or replace table {STAGING}.unit_geography as select * from incoming_geography")
-    con.unregister("incoming_geography")
+def update_geography(con: duckdb.DuckDBPyConnection) -> int:
+    """Place every staged unit name: names new since the last run are resolved, names no longer
+    staged are dropped (a unit's place depends on its name alone). Returns the names resolved."""
+    fingerprint = geography_fingerprint()
+    if stored_fingerprint(con, "geography") != fingerprint:
+        run(con, f"drop table if exists {STAGING}.unit_geography")
+        record_fingerprint(con, "geography", fingerprint)
+    run(con, f"create table if not exists {STAGING}.unit_geography ({_columns_sql(GEOGRAPHY_SCHEMA)})")
+    run(con, f"delete from {STAGING}.unit_geography where unit_name not in "
+             f"(select unit_name from {STAGING}.documents where unit_name is not null)")
+    new_names = [r[0] for r in run(con, f"""
+        select distinct unit_name from {STAGING}.documents where unit_name is not null
+        except select unit_name from {STAGING}.unit_geography
+    """)]
+    if new_names:
+        con.register("incoming_geography", resolve(new_names).to_arrow())
+        run(con, f"insert into {STAGING}.unit_geography by name select * from incoming_geography")
+        con.unregister("incoming_geography")
+    return len(new_names)
+
+
+def assemble_staging(build_db: str, shard_dbs: list[str]) -> dict[str, int]:
+    """Merge the shard databases into the build's staging schema and place every unit; returns
+    the rows of each staged table and how many documents and unit names were new to staging."""
+    con = connect_build(Path(build_db))
+    try:
+        changed = merge_shards(con, [Path(p) for p in shard_dbs])
+        resolved = update_geography(con)
+        counts = {name: run(con, f"select count(*) from {STAGING}.{name}")[0][0] for name in [*SCHEMAS, "unit_geography"]}
+        return {**counts, "documents_changed": changed, "unit_names_resolved": resolved}
+    finally:
+        con.close()
 
 
 def publish(build_db: Path, warehouse: Path) -> Path:

@@ -16,21 +16,43 @@ def is_raw_document(path) -> bool:
     return path.is_file() and not path.name.startswith(".") and not path.name.endswith(".truth.json")
 
 
+def _stat_key(path) -> list[int]:
+    """What changes when a file is written or replaced (size, modification and change times, inode)."""
+    stat = path.stat()
+    return [stat.st_size, stat.st_mtime_ns, stat.st_ctime_ns, stat.st_ino]
+
+
+def _describe(path, raw_dir) -> dict:
+    with open(path, "rb") as handle:
+        head = handle.read(65536)
+    return {
+        "file_name": str(path.relative_to(raw_dir)),
+        "path": str(path),
+        "size_bytes": path.stat().st_size,
+        "sha256": file_sha256(path),
+        "layout": detect_layout(head) if head.strip() else "empty",
+    }
+
+
 def discover_raw_files() -> list[dict]:
-    raw_dir = settings().raw_dir
-    if not raw_dir.is_dir():
-        raise FileNotFoundError(f"raw directory {raw_dir} does not exist: create it or set BUDGET_RAW_DIR / --raw-dir")
-    files = []
-    for path in sorted(p for p in raw_dir.rglob("*") if is_raw_document(p)):
-        with open(path, "rb") as handle:
-            head = handle.read(65536)
-        files.append({
-            "file_name": str(path.relative_to(raw_dir)),
-            "path": str(path),
-            "size_bytes": path.stat().st_size,
-            "sha256": file_sha256(path),
-            "layout": detect_layout(head) if head.strip() else "empty",
-        })
+    """Every raw document with its sha256 and layout. Hashes are cached in the build directory
+    by file status (as git's index does): an untouched file is not read again."""
+    s = settings()
+    if not s.raw_dir.is_dir():
+        raise FileNotFoundError(f"raw directory {s.raw_dir} does not exist: create it or set BUDGET_RAW_DIR / --raw-dir")
+    cache_path = s.build_dir / "raw_files.json"
+    cache = json.loads(cache_path.read_text()) if cache_path.exists() else {}
+    files, fresh_cache = [], {}
+    for path in sorted(p for p in s.raw_dir.rglob("*") if is_raw_document(p)):
+        key = _stat_key(path)
+        cached = cache.get(str(path))
+        entry = cached["entry"] if cached and cached["stat"] == key else _describe(path, s.raw_dir)
+        fresh_cache[str(path)] = {"stat": key, "entry": entry}
+        files.append(entry)
+    s.build_dir.mkdir(parents=True, exist_ok=True)
+    temporary = cache_path.with_suffix(".writing")
+    temporary.write_text(json.dumps(fresh_cache, ensure_ascii=False))
+    temporary.replace(cache_path)
     return files
 
 
@@ -47,8 +69,7 @@ def raw_documents(context: dg.AssetExecutionContext) -> list[dict]:
 def _fingerprint() -> str:
     raw_dir = settings().raw_dir
     entries = sorted(
-        (str(p.relative_to(raw_dir)), p.stat().st_size, p.stat().st_mtime_ns)
-        for p in raw_dir.rglob("*") if is_raw_document(p)
+        (str(p.relative_to(raw_dir)), *_stat_key(p)) for p in raw_dir.rglob("*") if is_raw_document(p)
     ) if raw_dir.is_dir() else []
     return hashlib.sha256(json.dumps(entries).encode()).hexdigest()
 

@@ -16,14 +16,11 @@ from pathlib import Path
 import dagster as dg
 
 from pipeline.config import settings
-from pipeline.geography import resolve
 from pipeline.stage import SCHEMAS, stage_document
 from pipeline.warehouse import (
+    assemble_staging,
     connect_build,
-    merge_shards,
     remove_documents,
-    replace_geography,
-    run,
     staged_hashes,
     write_staged,
 )
@@ -44,18 +41,6 @@ def shard_of(sha256: str) -> int:
 
 def shard_db(index: int) -> Path:
     return settings().build_dir / f"parse_shard_{index}.duckdb"
-
-
-def assemble_staging(build_db: str, shard_dbs: list[str]) -> dict[str, int]:
-    """Merge the shard databases into the build's staging schema and place every unit."""
-    con = connect_build(Path(build_db))
-    try:
-        merge_shards(con, [Path(p) for p in shard_dbs])
-        names = [r[0] for r in run(con, "select distinct unit_name from staging.documents where unit_name is not null")]
-        replace_geography(con, resolve(names))
-        return {name: run(con, f"select count(*) from staging.{name}")[0][0] for name in ALL_STAGED}
-    finally:
-        con.close()
 
 
 def in_child_process(function, *args):
@@ -135,5 +120,6 @@ def staged_tables(context: dg.AssetExecutionContext):
     # DuckDB's working memory is returned to the OS only when its process ends: merge in a
     # short-lived child so the long-running process stays small however large the corpus.
     counts = in_child_process(assemble_staging, str(settings().build_db), [str(shard_db(i)) for i in range(SHARDS)])
+    context.log.info(f"staging: {counts['documents_changed']} documents changed, {counts['unit_names_resolved']} unit names placed")
     for name in ALL_STAGED:
         yield dg.MaterializeResult(asset_key=["staging", name], metadata={"rows": counts[name]})

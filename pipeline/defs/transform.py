@@ -1,10 +1,18 @@
-"""dbt models as Dagster assets (dbt tests become asset checks); groups follow dbt folders."""
+"""dbt models as Dagster assets (dbt tests become asset checks); groups follow dbt folders.
+
+The large facts are dbt incremental models keyed on document_id (macros/incremental_by_document.sql):
+a nightly run builds only the documents that changed. When the dbt project, the parser or the
+place dictionary changed since the marts were built, every row could differ, so the run is a
+``--full-refresh``.
+"""
 
 
+import hashlib
 from collections.abc import Mapping
 from typing import Any
 
 import dagster as dg
+import duckdb
 from dagster_dbt import (
     DagsterDbtTranslator,
     DagsterDbtTranslatorSettings,
@@ -12,7 +20,14 @@ from dagster_dbt import (
     dbt_assets,
 )
 
-from pipeline.defs.resources import dbt_project
+from pipeline.config import settings
+from pipeline.defs.resources import dbt_project, dbt_project_fingerprint
+from pipeline.warehouse import (
+    geography_fingerprint,
+    parser_fingerprint,
+    record_fingerprint,
+    stored_fingerprint,
+)
 
 
 class BudgetDbtTranslator(DagsterDbtTranslator):
@@ -23,9 +38,25 @@ class BudgetDbtTranslator(DagsterDbtTranslator):
         return fqn[1] if len(fqn) > 2 else "marts"
 
 
+def transform_fingerprint() -> str:
+    """Everything that decides a fact row besides its document: models, parser, place dictionary."""
+    parts = [dbt_project_fingerprint(), parser_fingerprint(), geography_fingerprint()]
+    return hashlib.sha256("|".join(parts).encode()).hexdigest()[:16]
+
+
 @dbt_assets(
     manifest=dbt_project.manifest_path,
     dagster_dbt_translator=BudgetDbtTranslator(settings=DagsterDbtTranslatorSettings(enable_asset_checks=True)),
 )
 def dbt_models(context: dg.AssetExecutionContext, dbt: DbtCliResource):
-    yield from dbt.cli(["build"], context=context).stream()
+    build_db = str(settings().build_db)
+    fingerprint = transform_fingerprint()
+    with duckdb.connect(build_db) as con:
+        stored = stored_fingerprint(con, "transform")
+    arguments = ["build"]
+    if stored != fingerprint:
+        context.log.info("dbt project, parser or place dictionary changed since the last build: full refresh")
+        arguments.append("--full-refresh")
+    yield from dbt.cli(arguments, context=context).stream()
+    with duckdb.connect(build_db) as con:
+        record_fingerprint(con, "transform", fingerprint)

@@ -1,34 +1,36 @@
+{{ incremental_by_document_config('read') }}
+{%- set to_build = documents_to_build('read') %}
 -- Reconciliation checks on every document: the standard tables restate each other, and the
 -- narrative restates the tables. Tolerance: half a unit of the last printed digit (0.005 of
 -- the table's published unit) for each figure in the comparison; rounding never fails a check,
 -- a printing or conversion error does. A failing document is still loaded, only flagged.
 with amounts as (
 
-    select * from {{ ref('stg_parsed__subject_amounts') }}
+    select * from {{ ref('stg_parsed__subject_amounts') }} where {{ document_filter(to_build) }}
 
 ),
 
 tables as (
 
-    select * from {{ ref('stg_parsed__tables') }}
+    select * from {{ ref('stg_parsed__tables') }} where {{ document_filter(to_build) }}
 
 ),
 
 items as (
 
-    select * from {{ ref('stg_parsed__line_items') }}
+    select * from {{ ref('stg_parsed__line_items') }} where {{ document_filter(to_build) }}
 
 ),
 
 facts as (
 
-    select * from {{ ref('stg_parsed__narrative_facts') }}
+    select * from {{ ref('stg_parsed__narrative_facts') }} where {{ document_filter(to_build) }}
 
 ),
 
 documents as (
 
-    select * from {{ ref('int_documents_ranked') }} where status <> 'duplicate'
+    select * from {{ ref('int_documents_ranked') }} where {{ document_filter(to_build) }} and status <> 'duplicate'
 
 ),
 
@@ -382,8 +384,8 @@ changes as (
         change_pct as expected_wan, cast(100 * change_wan / nullif(prior_wan, 0) as decimal(20, 6)) as actual_wan,
         cast(0 as decimal(20, 6)) as tolerance_wan, 'line ' || cast(source_line as varchar) as cells,
         pct_consistent as passed
-    from {{ ref('fct_budget_change') }}
-    where pct_consistent is not null
+    from {{ ref('int_budget_changes_resolved') }}
+    where {{ document_filter(to_build) }} and pct_consistent is not null
 
 ),
 
