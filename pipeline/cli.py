@@ -21,7 +21,6 @@ def _build(args: argparse.Namespace) -> int:
     from pipeline.defs.resources import dbt_resource, prepare_manifest
 
     prepare_manifest()
-    from pipeline.definitions import defs  # noqa: F401  (imports after the environment is set)
     from pipeline.defs.ingest import raw_documents
     from pipeline.defs.parse import parse_shards, staged_tables
     from pipeline.defs.publish import parquet_export, published_warehouse
@@ -38,6 +37,9 @@ def _build(args: argparse.Namespace) -> int:
     )
     if not result.success:
         print("build failed: see the Dagster log above for the failing step", file=sys.stderr)
+        return 1
+    if not result.asset_materializations_for_node(published_warehouse.op.name):
+        print("build failed: the warehouse was not published (a step was skipped: see the Dagster log above)", file=sys.stderr)
         return 1
     return _print_status(s.warehouse, strict=args.strict)
 
