@@ -120,7 +120,11 @@ def main() -> None:
         shutil.copy(path, corpus / f"added_{path.name}")
     seconds, rss = _build(corpus, work / f"wh_{largest}" / "budget.duckdb")
     full = next(r[1] for r in results if r[0] == largest)
-    print(f"incremental (+1 document to {largest}): {seconds:.1f} s = {seconds / full * 100:.1f}% of the full build")
+    print(f"incremental (+1 document to {largest}): {seconds:.1f} s = {seconds / full * 100:.1f}% of the full build"
+          f"  peak RSS {rss:.0f} MB", flush=True)
+    seconds, _ = _build(corpus, work / f"wh_{largest}" / "budget.duckdb")
+    print(f"nothing changed (the same {largest + 1} documents again): {seconds:.1f} s = {seconds / full * 100:.1f}% of the full build",
+          flush=True)
     for path in corpus.glob("added_*"):
         path.unlink()
 

@@ -4,7 +4,7 @@ Environment variables (all optional):
   BUDGET_RAW_DIR     raw disclosures to read            (default: data/raw)
   BUDGET_WAREHOUSE   the published warehouse file        (default: data/warehouse/budget.duckdb)
   BUDGET_DBT_TARGET  dbt target in dbt_project/profiles.yml (default: dev)
-  BUDGET_DUCKDB_MEMORY_LIMIT  DuckDB's memory ceiling for the build, spilling to disk beyond it (default: 512MB)
+  BUDGET_DUCKDB_MEMORY_LIMIT  DuckDB's memory ceiling for the build, spilling to disk beyond it (default: 384MB)
 The build works in ``<warehouse dir>/.build/``; readers only ever see the published file.
 """
 
@@ -45,13 +45,14 @@ def export_to_environment(s: Settings) -> None:
     os.environ["BUDGET_RAW_DIR"] = str(s.raw_dir)
     os.environ["BUDGET_WAREHOUSE"] = str(s.warehouse)
     os.environ["BUDGET_BUILD_DB"] = str(s.build_db)
+    os.environ["BUDGET_DUCKDB_MEMORY_LIMIT"] = DUCKDB_MEMORY_LIMIT
     # dagster-dbt's manifest preparer looks for dbt on PATH: put the venv's own bin first.
     venv_bin = str(Path(sys.executable).parent)
     if venv_bin not in os.environ.get("PATH", "").split(os.pathsep):
         os.environ["PATH"] = venv_bin + os.pathsep + os.environ.get("PATH", "")
 
 
-DUCKDB_MEMORY_LIMIT = os.environ.get("BUDGET_DUCKDB_MEMORY_LIMIT", "512MB")
+DUCKDB_MEMORY_LIMIT = os.environ.get("BUDGET_DUCKDB_MEMORY_LIMIT", "384MB")
 
 
 def dbt_executable() -> str:

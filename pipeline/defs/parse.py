@@ -9,7 +9,9 @@ staged with a status and reason and never stops the others.
 """
 
 import os
+from collections import deque
 from concurrent.futures import ProcessPoolExecutor
+from itertools import islice
 from multiprocessing import current_process, get_context
 from pathlib import Path
 
@@ -26,7 +28,8 @@ from pipeline.warehouse import (
 )
 
 SHARDS = int(os.environ.get("BUDGET_PARSE_SHARDS", "4"))
-BATCH = 200
+BATCH = 50
+AHEAD_PER_WORKER = 16  # documents parsed ahead of the writer, per worker
 STAGED_TABLES = list(SCHEMAS)
 ALL_STAGED = [*STAGED_TABLES, "unit_geography"]
 
@@ -70,13 +73,26 @@ def parse_shard(index: int, raw_files: list[dict], workers: int) -> dict:
         paths = [f["path"] for f in to_parse]
         if workers > 1 and len(paths) >= 20 and not current_process().daemon:  # below that, starting the pool costs more than it saves
             with ProcessPoolExecutor(max_workers=workers, mp_context=get_context("spawn")) as pool:
-                staged_iter = pool.map(_stage, paths, chunksize=4)
-                _write_in_batches(con, staged_iter, to_parse)
+                _write_in_batches(con, _parse_ahead(pool, paths, window=workers * AHEAD_PER_WORKER), to_parse)
         else:
             _write_in_batches(con, map(_stage, paths), to_parse)
     finally:
         con.close()
     return {"documents": len(mine), "parsed": len(to_parse), "removed": len(removed)}
+
+
+def _parse_ahead(pool: ProcessPoolExecutor, paths: list[str], window: int):
+    """Staged documents in order, with at most ``window`` parsed ahead of the writer.
+
+    (``pool.map`` submits every path at once, and results the writer has not taken yet pile
+    up in memory: memory would grow with the corpus.)"""
+    pending = iter(paths)
+    futures = deque(pool.submit(_stage, path) for path in islice(pending, window))
+    while futures:
+        staged = futures.popleft().result()
+        for path in islice(pending, 1):
+            futures.append(pool.submit(_stage, path))
+        yield staged
 
 
 def _write_in_batches(con, staged_iter, entries) -> None:
