@@ -42,6 +42,13 @@ def _file_of(table: str, year, part: int | None) -> str:
     return f"{table}/year={NULL_PARTITION if year is None else year}/part-{part:02d}.parquet"
 
 
+def _link_or_copy(source: Path, target: Path) -> None:
+    try:
+        os.link(source, target)
+    except OSError:  # a filesystem without hard links
+        shutil.copy2(source, target)
+
+
 def _export_table(con: duckdb.DuckDBPyConnection, table: str, previous: dict[str, str], old: Path, new: Path) -> dict[str, str]:
     """Write (or link from the previous export) every file of one table; returns file → checksum."""
     described = con.execute(f"describe {table}").fetchall()
@@ -59,7 +66,7 @@ def _export_table(con: duckdb.DuckDBPyConnection, table: str, previous: dict[str
         checksums[name] = f"{schema}|{rows}|{content}"
         if previous.get(name) == checksums[name] and (old / name).exists():
             (new / name).parent.mkdir(parents=True, exist_ok=True)
-            os.link(old / name, new / name)
+            _link_or_copy(old / name, new / name)
         else:
             stale.append((year, file_part))
     if not stale:
