@@ -36,10 +36,12 @@ def _duck_type(dtype: pl.DataType) -> str:
     return {pl.String: "VARCHAR", pl.Int64: "BIGINT", pl.Int32: "INTEGER", pl.Boolean: "BOOLEAN"}[dtype]
 
 
-def _source_hash(sources: list[Path], *extra: str) -> str:
-    digest = hashlib.sha256("|".join(extra).encode())
-    for source in sources:
-        digest.update(source.read_bytes())
+def source_fingerprint(root: Path, files: list[Path], *versions: str) -> str:
+    """A hash of source files (names relative to ``root``, and contents) and of library versions:
+    rows written by other code are written again."""
+    digest = hashlib.sha256("|".join(versions).encode())
+    for path in files:
+        digest.update(str(path.relative_to(root)).encode() + b"\0" + path.read_bytes() + b"\0")
     return digest.hexdigest()[:16]
 
 
@@ -49,25 +51,29 @@ def parser_fingerprint() -> str:
     sources = [package / "stage.py", package / "cleaning.py", package / "intermediate.py"]
     for folder in ("readers", "tables", "narrative"):
         sources += sorted((package / folder).glob("*.py"))
-    return _source_hash(sources)
+    return source_fingerprint(package, sources)
 
 
 def geography_fingerprint() -> str:
     """A hash of the place resolver and its dictionary: places resolved by another version are resolved again."""
-    return _source_hash([Path(__file__).resolve().parent / "geography.py"], f"cpca {version('cpca')}")
+    package = Path(__file__).resolve().parent
+    return source_fingerprint(package, [package / "geography.py"], f"cpca {version('cpca')}")
+
+
+def _code_versions(con: duckdb.DuckDBPyConnection) -> str:
+    run(con, f"create schema if not exists {STAGING}")
+    run(con, f"create table if not exists {STAGING}.code_versions (component varchar primary key, fingerprint varchar)")
+    return f"{STAGING}.code_versions"
 
 
 def stored_fingerprint(con: duckdb.DuckDBPyConnection, component: str) -> str | None:
     """The fingerprint of the code that wrote a component's rows in this database (None: none yet)."""
-    run(con, f"create schema if not exists {STAGING}")
-    run(con, f"create table if not exists {STAGING}.code_versions (component varchar primary key, fingerprint varchar)")
-    stored = run(con, f"select fingerprint from {STAGING}.code_versions where component = ?", [component])
+    stored = run(con, f"select fingerprint from {_code_versions(con)} where component = ?", [component])
     return stored[0][0] if stored else None
 
 
 def record_fingerprint(con: duckdb.DuckDBPyConnection, component: str, fingerprint: str) -> None:
-    stored_fingerprint(con, component)  # creates the table on first use
-    run(con, f"insert or replace into {STAGING}.code_versions values (?, ?)", [component, fingerprint])
+    run(con, f"insert or replace into {_code_versions(con)} values (?, ?)", [component, fingerprint])
 
 
 def connect_build(build_db: Path) -> duckdb.DuckDBPyConnection:

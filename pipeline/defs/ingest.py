@@ -22,13 +22,13 @@ def _stat_key(path) -> list[int]:
     return [stat.st_size, stat.st_mtime_ns, stat.st_ctime_ns, stat.st_ino]
 
 
-def _describe(path, raw_dir) -> dict:
+def _describe(path, raw_dir, size_bytes: int) -> dict:
     with open(path, "rb") as handle:
         head = handle.read(65536)
     return {
         "file_name": str(path.relative_to(raw_dir)),
         "path": str(path),
-        "size_bytes": path.stat().st_size,
+        "size_bytes": size_bytes,
         "sha256": file_sha256(path),
         "layout": detect_layout(head) if head.strip() else "empty",
     }
@@ -46,7 +46,7 @@ def discover_raw_files() -> list[dict]:
     for path in sorted(p for p in s.raw_dir.rglob("*") if is_raw_document(p)):
         key = _stat_key(path)
         cached = cache.get(str(path))
-        entry = cached["entry"] if cached and cached["stat"] == key else _describe(path, s.raw_dir)
+        entry = cached["entry"] if cached and cached["stat"] == key else _describe(path, s.raw_dir, size_bytes=key[0])
         fresh_cache[str(path)] = {"stat": key, "entry": entry}
         files.append(entry)
     s.build_dir.mkdir(parents=True, exist_ok=True)

@@ -11,7 +11,6 @@ from pipeline.defs.transform import dbt_models
 from pipeline.export import export_parquet
 from pipeline.warehouse import publish
 
-
 # The tables analysts read. Seeds and views feed them but are not rebuilt every night
 # (pipeline/defs/transform.py), so publishing waits for the tables only.
 ANALYST_TABLES = [key for key in dbt_models.keys if dbt_models.group_names_by_key[key] in ("marts", "quality")]

@@ -1,7 +1,6 @@
 """The dbt project and CLI resource (the venv's own dbt executable)."""
 
 
-import hashlib
 from functools import cached_property
 from importlib.metadata import version
 
@@ -9,6 +8,7 @@ from dagster_dbt import DbtCliResource, DbtProject
 from packaging.version import Version
 
 from pipeline.config import DBT_PROJECT_DIR, dbt_executable, export_to_environment, settings
+from pipeline.warehouse import source_fingerprint
 
 export_to_environment(settings())
 
@@ -43,12 +43,9 @@ def dbt_resource() -> DbtCliResource:
 
 def dbt_project_fingerprint() -> str:
     """A hash of every source file of the dbt project and of the dbt version that reads it."""
-    digest = hashlib.sha256(f"dbt-core {version('dbt-core')} dbt-duckdb {version('dbt-duckdb')}".encode())
     sources = [p for p in DBT_PROJECT_DIR.iterdir() if p.name not in _GENERATED]
     files = sorted(f for p in sources for f in ([p] if p.is_file() else p.rglob("*")) if f.is_file())
-    for path in files:
-        digest.update(str(path.relative_to(DBT_PROJECT_DIR)).encode() + b"\0" + path.read_bytes() + b"\0")
-    return digest.hexdigest()[:16]
+    return source_fingerprint(DBT_PROJECT_DIR, files, f"dbt-core {version('dbt-core')}", f"dbt-duckdb {version('dbt-duckdb')}")
 
 
 def prepare_manifest() -> None:
