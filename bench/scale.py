@@ -4,7 +4,7 @@ Usage: .venv/bin/python bench/scale.py [--sizes 1000,10000] [--pdfs 100] [--work
 Prints, for corpora written by ``budget synth``:
   - parse throughput per layout (documents/s; pages/s for PDF) with 1 and 2 workers;
   - full build time and peak RSS (the build process tree) per text corpus size, and for the PDFs;
-  - incremental build time after adding one document to the largest text corpus;
+  - per text corpus size, a nightly run after adding one document, and one where nothing changed;
   - field accuracy against the truth files.
 Results are recorded by hand in bench/RESULTS.md with the command that produced them.
 """
@@ -68,6 +68,25 @@ def _throughput(files: list[Path], workers: int) -> tuple[float, float]:
         return len(files) / (time.perf_counter() - start), startup
 
 
+def _incremental(work: Path, corpus: Path, warehouse: Path, full: float) -> None:
+    """A nightly run after one document was added, then one where nothing changed."""
+    extra = work / "one_more"
+    if not extra.exists():
+        write_corpus(extra, 1, [2026], ["text"], seed=99)
+    for path in extra.iterdir():
+        shutil.copy(path, corpus / f"added_{path.name}")
+    try:
+        seconds, rss = _build(corpus, warehouse)
+        print(f"    incremental (+1 document): {seconds:.1f} s = {seconds / full * 100:.1f}% of the full build"
+              f"  peak RSS {rss:.0f} MB", flush=True)
+        seconds, _ = _build(corpus, warehouse)
+        print(f"    nothing changed (the same documents again): {seconds:.1f} s = {seconds / full * 100:.1f}% of the full build",
+              flush=True)
+    finally:
+        for path in corpus.glob("added_*"):
+            path.unlink()
+
+
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--sizes", default="1000,10000")
@@ -111,22 +130,7 @@ def main() -> None:
         accuracy = field_accuracy(warehouse, corpus)
         results.append((size, seconds, rss, accuracy))
         print(f"    accuracy {accuracy['accuracy'] * 100:.3f}% ({accuracy['matched']}/{accuracy['fields']} fields)", flush=True)
-
-    largest = sizes[-1]
-    corpus = work / f"text_{largest}"
-    extra = work / "one_more"
-    write_corpus(extra, 1, [2026], ["text"], seed=99)
-    for path in extra.iterdir():
-        shutil.copy(path, corpus / f"added_{path.name}")
-    seconds, rss = _build(corpus, work / f"wh_{largest}" / "budget.duckdb")
-    full = next(r[1] for r in results if r[0] == largest)
-    print(f"incremental (+1 document to {largest}): {seconds:.1f} s = {seconds / full * 100:.1f}% of the full build"
-          f"  peak RSS {rss:.0f} MB", flush=True)
-    seconds, _ = _build(corpus, work / f"wh_{largest}" / "budget.duckdb")
-    print(f"nothing changed (the same {largest + 1} documents again): {seconds:.1f} s = {seconds / full * 100:.1f}% of the full build",
-          flush=True)
-    for path in corpus.glob("added_*"):
-        path.unlink()
+        _incremental(work, corpus, warehouse, seconds)
 
     if args.pdfs:
         pdfs = work / f"pdf_{args.pdfs}"
@@ -139,8 +143,8 @@ def main() -> None:
         print(f"pdf  {args.pdfs:>6} docs: full build {seconds:7.1f} s  peak RSS {rss:7.0f} MB  "
               f"accuracy {accuracy['accuracy'] * 100:.3f}% ({accuracy['matched']}/{accuracy['fields']})")
 
-    if len(results) >= 2:
-        (s1, t1, r1, _), (s2, t2, r2, _) = results[0], results[-1]
+    (s1, t1, r1, _), *larger = results
+    for s2, t2, r2, _ in larger:
         print(f"\nRSS ratio {s2}/{s1} docs: {r2 / r1:.2f}x   time ratio: {t2 / t1:.2f}x")
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import shutil
 import subprocess
 import sys
@@ -14,12 +15,12 @@ REPO = Path(__file__).resolve().parent.parent
 RAW = REPO / "data" / "raw"
 
 
-def build_warehouse(raw_dir: Path, warehouse: Path) -> subprocess.CompletedProcess:
-    """Run ``budget build`` in a fresh process, as a user would."""
+def build_warehouse(raw_dir: Path, warehouse: Path, **environment: str) -> subprocess.CompletedProcess:
+    """Run ``budget build`` in a fresh process, as a user would (``environment``: extra variables)."""
     budget = Path(sys.executable).parent / "budget"
     return subprocess.run(
         [str(budget), "build", "--raw-dir", str(raw_dir), "--warehouse", str(warehouse)],
-        capture_output=True, text=True, timeout=600,
+        capture_output=True, text=True, timeout=600, env={**os.environ, **environment},
     )
 
 

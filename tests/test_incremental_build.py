@@ -1,5 +1,5 @@
 """A nightly run after documents were added, superseded and removed gives exactly the warehouse
-and Parquet export a build from scratch gives, while doing only the changed documents' work:
+and Parquet export a build from scratch gives (there built in batches of documents where a model is), while doing only the changed documents' work:
 staging merges only them, the dbt facts are incremental (no full refresh), and the export keeps
 the files whose rows did not change."""
 
@@ -48,8 +48,9 @@ def test_a_nightly_run_equals_a_build_from_scratch_and_redoes_only_what_changed(
     assert "full refresh" not in log
     assert "Finished running 11 incremental models" in log
 
+    # from scratch, with the batched model (dq_check_result) built two documents per query
     scratch = tmp_path / "scratch" / "budget.duckdb"
-    assert build_warehouse(raw_copy, scratch).returncode == 0
+    assert build_warehouse(raw_copy, scratch, BUDGET_DOCUMENT_BATCH_SIZE="2").returncode == 0
     nightly_marts, scratch_marts = _marts(nightly), _marts(scratch)
     assert nightly_marts.keys() == scratch_marts.keys()
     for table in scratch_marts:
@@ -59,6 +60,9 @@ def test_a_nightly_run_equals_a_build_from_scratch_and_redoes_only_what_changed(
         assert status["000_next_year.txt"] == "loaded" and status[documents[2].name] == "superseded"
         assert documents[3].name not in status
         assert con.execute("select count(*) from fct_three_public where year = 2027").fetchone()[0] == 1
+    with duckdb.connect(str(scratch), read_only=True) as con:
+        assert con.execute("select count(distinct document_id) from dq_check_result").fetchone()[0] == len(list(raw_copy.iterdir()))
+        assert not con.execute("select table_name from information_schema.tables where table_name like '%document_batches'").fetchall()
 
     # the export after the nightly run reads back as the warehouse, and as a scratch export does
     assert _exported(export, nightly) == _exported(scratch.parent / "parquet", scratch) == {

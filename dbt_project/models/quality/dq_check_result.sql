@@ -1,5 +1,5 @@
-{{ incremental_by_document_config('read') }}
-{%- set to_build = documents_to_build('read') %}
+{{ incremental_by_document_config('read', in_batches=true) }}
+{%- set to_build = documents_to_build('read', in_batches=true) %}
 -- Reconciliation checks on every document: the standard tables restate each other, and the
 -- narrative restates the tables. Tolerance: half a unit of the last printed digit (0.005 of
 -- the table's published unit) for each figure in the comparison; rounding never fails a check,
