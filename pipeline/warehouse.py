@@ -76,9 +76,14 @@ def record_fingerprint(con: duckdb.DuckDBPyConnection, component: str, fingerpri
     run(con, f"insert or replace into {_code_versions(con)} values (?, ?)", [component, fingerprint])
 
 
+def connect(database: Path | str) -> duckdb.DuckDBPyConnection:
+    """A writable connection under the build's memory ceiling (DuckDB spills to disk beyond it)."""
+    return duckdb.connect(str(database), config={"memory_limit": DUCKDB_MEMORY_LIMIT, "preserve_insertion_order": False})
+
+
 def connect_build(build_db: Path) -> duckdb.DuckDBPyConnection:
     build_db.parent.mkdir(parents=True, exist_ok=True)
-    con = duckdb.connect(str(build_db), config={"memory_limit": DUCKDB_MEMORY_LIMIT, "preserve_insertion_order": False})
+    con = connect(build_db)
     fingerprint = parser_fingerprint()
     if stored_fingerprint(con, "parser") != fingerprint:
         for name in SCHEMAS:
@@ -232,7 +237,7 @@ def assemble_staging(build_db: str, shard_dbs: list[str]) -> dict[str, int]:
 
 def publish(build_db: Path, warehouse: Path) -> Path:
     """Copy the finished build beside the warehouse and rename it into place atomically."""
-    with duckdb.connect(str(build_db)) as con:
+    with connect(build_db) as con:
         run(con, "checkpoint")
     warehouse.parent.mkdir(parents=True, exist_ok=True)
     temporary = warehouse.with_name(f".{warehouse.name}.{os.getpid()}.publishing")

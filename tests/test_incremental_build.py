@@ -46,7 +46,7 @@ def test_a_nightly_run_equals_a_build_from_scratch_and_redoes_only_what_changed(
     log = second.stdout + second.stderr
     assert "staging: 3 documents changed" in log
     assert "full refresh" not in log
-    assert "Finished running 11 incremental models" in log
+    assert "Finished running 12 incremental models" in log
 
     # from scratch, with the batched model (dq_check_result) built two documents per query
     scratch = tmp_path / "scratch" / "budget.duckdb"

@@ -11,7 +11,8 @@
        ... from {{ ref('stg_...') }} where {{ document_filter(to_build) }}
 
    scope: 'current' — the one current document per unit, scope and year (the facts);
-          'read'    — every document read, duplicates excepted (status and quality tables).
+          'read'    — every document read, duplicates excepted (status and quality tables);
+          'loaded'  — every document loaded in whole or in part (per-document scores).
 
    in_batches=true, for a model whose query holds several working copies of its inputs at once
    (dq_check_result: a full build of 20,000 documents needs more than the memory ceiling): a
@@ -24,7 +25,7 @@
 
 {% macro eligible_documents(scope) -%}
     select document_id from {{ ref('int_documents_ranked') }}
-    where {% if scope == 'current' %}is_current{% elif scope == 'read' %}status <> 'duplicate'{% else %}{{ exceptions.raise_compiler_error("eligible_documents: scope must be 'current' or 'read', not '" ~ scope ~ "'") }}{% endif %}
+    where {% if scope == 'current' %}is_current{% elif scope == 'read' %}status <> 'duplicate'{% elif scope == 'loaded' %}status in ('loaded', 'partial'){% else %}{{ exceptions.raise_compiler_error("eligible_documents: scope must be 'current', 'read' or 'loaded', not '" ~ scope ~ "'") }}{% endif %}
 {%- endmacro %}
 
 {% macro incremental_by_document_config(scope, in_batches=false) -%}

@@ -14,7 +14,6 @@ from pathlib import Path
 from typing import Any
 
 import dagster as dg
-import duckdb
 from dagster_dbt import (
     DagsterDbtTranslator,
     DagsterDbtTranslatorSettings,
@@ -25,6 +24,7 @@ from dagster_dbt import (
 from pipeline.config import settings
 from pipeline.defs.resources import dbt_project, dbt_project_fingerprint
 from pipeline.warehouse import (
+    connect,
     geography_fingerprint,
     parser_fingerprint,
     record_fingerprint,
@@ -51,9 +51,9 @@ def transform_fingerprint() -> str:
     dagster_dbt_translator=BudgetDbtTranslator(settings=DagsterDbtTranslatorSettings(enable_asset_checks=True, enable_source_tests_as_checks=True)),
 )
 def dbt_models(context: dg.AssetExecutionContext, dbt: DbtCliResource):
-    build_db = str(settings().build_db)
+    build_db = settings().build_db
     fingerprint = transform_fingerprint()
-    with duckdb.connect(build_db) as con:
+    with connect(build_db) as con:
         stored = stored_fingerprint(con, "transform")
     if stored != fingerprint:
         context.log.info("dbt project, parser or place resolver changed since the last build: full refresh")
@@ -63,5 +63,5 @@ def dbt_models(context: dg.AssetExecutionContext, dbt: DbtCliResource):
     # one target folder for every run keeps dbt's partial parse warm and target/ from growing
     yield from dbt.cli(arguments, context=context, target_path=Path("target") / "build").stream()
     if context.selected_asset_keys == set(context.assets_def.keys):  # a subset leaves the rest as it was
-        with duckdb.connect(build_db) as con:
+        with connect(build_db) as con:
             record_fingerprint(con, "transform", fingerprint)

@@ -37,19 +37,29 @@ named as (
 
 ),
 
+-- the most frequent spelling of each code (ties: the first in sort order, so every build agrees)
+most_frequent as (
+
+    select subject_code, classification, subject_name
+    from named
+    where subject_name is not null and subject_name <> ''
+    group by subject_code, classification, subject_name
+    qualify row_number() over (partition by subject_code, classification order by count(*) desc, subject_name) = 1
+
+),
+
 canonical as (
 
     select
         named.subject_code,
         named.classification,
-        coalesce(
-            any_value(seeded.subject_name),
-            mode(named.subject_name) filter (where named.subject_name is not null and named.subject_name <> '')
-        ) as subject_name,
+        coalesce(any_value(seeded.subject_name), any_value(most_frequent.subject_name)) as subject_name,
         count(distinct named.subject_name) filter (where named.subject_name <> '') as spellings
     from named
     left join seeded
         on named.subject_code = seeded.subject_code and named.classification = seeded.classification
+    left join most_frequent
+        on named.subject_code = most_frequent.subject_code and named.classification = most_frequent.classification
     group by named.subject_code, named.classification
 
 ),

@@ -18,7 +18,7 @@ units as (
         unit_key,
         any_value(unit_name order by year desc, file_name desc) as unit_name,
         any_value(doc_kind) as doc_kind,
-        string_agg(distinct unit_name, '；') as name_variants
+        string_agg(distinct unit_name, '；' order by unit_name) as name_variants
     from documents
     group by unit_key
 

@@ -366,11 +366,11 @@ code_names as (
     select
         document_id,
         'subject_name_consistent' as check_name,
-        subject_code || ' ' || string_agg(distinct replace(subject_name, ' ', ''), ' ≠ ') as subject,
+        subject_code || ' ' || string_agg(distinct replace(subject_name, ' ', ''), ' ≠ ' order by replace(subject_name, ' ', '')) as subject,
         cast(null as decimal(20, 6)) as expected_wan,
         cast(null as decimal(20, 6)) as actual_wan,
         cast(0 as decimal(20, 6)) as tolerance_wan,
-        string_agg(distinct table_kind, ', ') as cells,
+        string_agg(distinct table_kind, ', ' order by table_kind) as cells,
         count(distinct replace(subject_name, ' ', '')) = 1 as passed
     from amounts
     where subject_code is not null and subject_name is not null and subject_name <> '' and row_kind = 'subject'
