@@ -3,6 +3,8 @@
 
 import hashlib
 import json
+import os
+from pathlib import Path
 
 import dagster as dg
 
@@ -11,14 +13,28 @@ from pipeline.readers import detect_layout
 from pipeline.warehouse import file_sha256
 
 
-def is_raw_document(path) -> bool:
+def is_raw_document(name: str) -> bool:
     """Hidden files and synthetic corpora's ``*.truth.json`` answer keys are not documents."""
-    return path.is_file() and not path.name.startswith(".") and not path.name.endswith(".truth.json")
+    return not name.startswith(".") and not name.endswith(".truth.json")
 
 
-def _stat_key(path) -> list[int]:
+def _raw_files(directory: Path) -> list[tuple[Path, list[int]]]:
+    """Every raw document under ``directory`` (recursively, sorted) with its status key.
+
+    ``os.scandir`` reads each entry's type from the directory listing and stats each file
+    once: at tens of thousands of files this is several times faster than ``Path.rglob``."""
+    found = []
+    with os.scandir(directory) as entries:
+        for entry in entries:
+            if entry.is_dir() and not entry.is_symlink():  # as Path.rglob: no loops through links
+                found.extend(_raw_files(Path(entry.path)))
+            elif entry.is_file() and is_raw_document(entry.name):
+                found.append((Path(entry.path), _stat_key(entry.stat())))
+    return sorted(found, key=lambda item: str(item[0]))
+
+
+def _stat_key(stat: os.stat_result) -> list[int]:
     """What changes when a file is written or replaced (size, modification and change times, inode)."""
-    stat = path.stat()
     return [stat.st_size, stat.st_mtime_ns, stat.st_ctime_ns, stat.st_ino]
 
 
@@ -43,8 +59,7 @@ def discover_raw_files() -> list[dict]:
     cache_path = s.build_dir / "raw_files.json"
     cache = json.loads(cache_path.read_text()) if cache_path.exists() else {}
     files, fresh_cache = [], {}
-    for path in sorted(p for p in s.raw_dir.rglob("*") if is_raw_document(p)):
-        key = _stat_key(path)
+    for path, key in _raw_files(s.raw_dir):
         cached = cache.get(str(path))
         entry = cached["entry"] if cached and cached["stat"] == key else _describe(path, s.raw_dir, size_bytes=key[0])
         fresh_cache[str(path)] = {"stat": key, "entry": entry}
@@ -68,9 +83,7 @@ def raw_documents(context: dg.AssetExecutionContext) -> list[dict]:
 
 def _fingerprint() -> str:
     raw_dir = settings().raw_dir
-    entries = sorted(
-        (str(p.relative_to(raw_dir)), *_stat_key(p)) for p in raw_dir.rglob("*") if is_raw_document(p)
-    ) if raw_dir.is_dir() else []
+    entries = [(str(path.relative_to(raw_dir)), *key) for path, key in _raw_files(raw_dir)] if raw_dir.is_dir() else []
     return hashlib.sha256(json.dumps(entries).encode()).hexdigest()
 
 
