@@ -4,7 +4,7 @@ Environment variables (all optional):
   BUDGET_RAW_DIR     raw disclosures to read            (default: data/raw)
   BUDGET_WAREHOUSE   the published warehouse file        (default: data/warehouse/budget.duckdb)
   BUDGET_DBT_TARGET  dbt target in dbt_project/profiles.yml (default: dev)
-  BUDGET_DUCKDB_MEMORY_LIMIT  DuckDB's memory ceiling for the build, spilling to disk beyond it (default: 384MB)
+  BUDGET_DUCKDB_MEMORY_LIMIT  DuckDB's memory ceiling for the build, spilling to disk beyond it (default: 320MB; a full build of 20,000 documents needs about that)
   BUDGET_DOCUMENT_BATCH_SIZE  documents per query where dbt builds in batches (dq_check_result; default: 2500)
 The build works in ``<warehouse dir>/.build/``; readers only ever see the published file.
 """
@@ -53,7 +53,7 @@ def export_to_environment(s: Settings) -> None:
         os.environ["PATH"] = venv_bin + os.pathsep + os.environ.get("PATH", "")
 
 
-DUCKDB_MEMORY_LIMIT = os.environ.get("BUDGET_DUCKDB_MEMORY_LIMIT", "384MB")
+DUCKDB_MEMORY_LIMIT = os.environ.get("BUDGET_DUCKDB_MEMORY_LIMIT", "320MB")
 
 
 def dbt_executable() -> str:

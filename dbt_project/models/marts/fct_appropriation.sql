@@ -1,10 +1,9 @@
 {{ incremental_by_document_config('current') }}
-{%- set to_build = documents_to_build('current') %}
 -- Functional-subject appropriations: 支出总体情况表 (total / basic / project) beside the
 -- fund sources of 收入总体情况表, one row per unit, year and subject.
 with pivoted as (
 
-    select * from {{ ref('int_subject_amounts_pivoted') }} where {{ document_filter(to_build) }} and row_kind = 'subject'
+    select * from {{ ref('int_subject_amounts_pivoted') }} where {{ document_filter() }} and row_kind = 'subject'
 
 ),
 

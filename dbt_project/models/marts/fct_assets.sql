@@ -1,9 +1,8 @@
 {{ incremental_by_document_config('current') }}
-{%- set to_build = documents_to_build('current') %}
 -- 国有资产占用使用情况 as the narrative states it (as of the year-end before the budget year).
 with facts as (
 
-    select * from {{ ref('int_narrative_facts_current') }} where {{ document_filter(to_build) }} and fact_kind = 'assets'
+    select * from {{ ref('int_narrative_facts_current') }} where {{ document_filter() }} and fact_kind = 'assets'
 
 ),
 

@@ -1,10 +1,9 @@
 {{ incremental_by_document_config('current') }}
-{%- set to_build = documents_to_build('current') %}
 -- Year-over-year statements: last year's figure = current − change; the stated percentage
 -- is checked against change / prior (flagged, never dropped, when it disagrees beyond rounding).
 with changes as (
 
-    select * from {{ ref('int_budget_changes_resolved') }} where {{ document_filter(to_build) }}
+    select * from {{ ref('int_budget_changes_resolved') }} where {{ document_filter() }}
 
 ),
 

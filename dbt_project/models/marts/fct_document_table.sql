@@ -1,9 +1,8 @@
 {{ incremental_by_document_config('read') }}
-{%- set to_build = documents_to_build('read') %}
 -- Which standard tables each document carries; an empty table is present (is_empty), not missing.
 with tables as (
 
-    select * from {{ ref('stg_parsed__tables') }} where {{ document_filter(to_build) }}
+    select * from {{ ref('stg_parsed__tables') }} where {{ document_filter() }}
 
 ),
 

@@ -1,16 +1,15 @@
 {{ incremental_by_document_config('current') }}
-{%- set to_build = documents_to_build('current') %}
 -- Spending by economic subject: the 基本支出 table (basic: personnel / public) and the
 -- economic columns of the 项目支出 table (project, by 类).
 with pivoted as (
 
-    select * from {{ ref('int_subject_amounts_pivoted') }} where {{ document_filter(to_build) }}
+    select * from {{ ref('int_subject_amounts_pivoted') }} where {{ document_filter() }}
 
 ),
 
 amounts as (
 
-    select * from {{ ref('stg_parsed__subject_amounts') }} where {{ document_filter(to_build) }}
+    select * from {{ ref('stg_parsed__subject_amounts') }} where {{ document_filter() }}
 
 ),
 

@@ -1,9 +1,8 @@
 {{ incremental_by_document_config('current') }}
-{%- set to_build = documents_to_build('current') %}
 -- 政府采购预算 as the narrative states it.
 with facts as (
 
-    select * from {{ ref('int_narrative_facts_current') }} where {{ document_filter(to_build) }} and fact_kind = 'procurement'
+    select * from {{ ref('int_narrative_facts_current') }} where {{ document_filter() }} and fact_kind = 'procurement'
 
 ),
 

@@ -1,10 +1,9 @@
 {{ incremental_by_document_config('current') }}
-{%- set to_build = documents_to_build('current') %}
 -- Projects of the 一般公共预算项目支出 table, with their economic breakdown.
 with pivoted as (
 
     select * from {{ ref('int_subject_amounts_pivoted') }}
-    where {{ document_filter(to_build) }} and table_kind = 'project_expenditure' and row_kind = 'subject' and project_name is not null
+    where {{ document_filter() }} and table_kind = 'project_expenditure' and row_kind = 'subject' and project_name is not null
 
 ),
 

@@ -1,10 +1,9 @@
 {{ incremental_by_document_config('current') }}
-{%- set to_build = documents_to_build('current') %}
 -- Every line of the labelled tables, long format: 收支总表 (income lines and expenditure by 类),
 -- 财政拨款收支总表, “三公”经费, 委托业务费, 上年结转结余. Blank cells are kept as NULL.
 with items as (
 
-    select * from {{ ref('int_line_items_current') }} where {{ document_filter(to_build) }}
+    select * from {{ ref('int_line_items_current') }} where {{ document_filter() }}
 
 ),
 

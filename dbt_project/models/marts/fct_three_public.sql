@@ -1,16 +1,15 @@
 {{ incremental_by_document_config('current') }}
-{%- set to_build = documents_to_build('current') %}
 -- “三公”经费 from its table (financial-appropriation totals), beside the narrative's figure.
 with items as (
 
     select * from {{ ref('int_line_items_current') }}
-    where {{ document_filter(to_build) }} and table_kind = 'three_public' and measure = 'total'
+    where {{ document_filter() }} and table_kind = 'three_public' and measure = 'total'
 
 ),
 
 facts as (
 
-    select * from {{ ref('int_narrative_facts_current') }} where {{ document_filter(to_build) }} and fact_kind = 'three_public'
+    select * from {{ ref('int_narrative_facts_current') }} where {{ document_filter() }} and fact_kind = 'three_public'
 
 ),
 

@@ -1,36 +1,35 @@
 {{ incremental_by_document_config('loaded') }}
-{%- set to_build = documents_to_build('loaded') %}
 -- A disclosure-completeness score per document, in the spirit of fiscal-transparency indices:
 -- which standard tables and statements are present, non-empty where a budget must have
 -- figures, and consistent. Score = items met / items checked × 100; missing items listed.
 -- Every item is about the document alone, so only new documents are scored on a nightly run.
 with documents as (
 
-    select * from {{ ref('int_documents_ranked') }} where {{ document_filter(to_build) }} and status in ('loaded', 'partial')
+    select * from {{ ref('int_documents_ranked') }} where {{ document_filter() }} and status in ('loaded', 'partial')
 
 ),
 
 tables as (
 
-    select * from {{ ref('stg_parsed__tables') }} where {{ document_filter(to_build) }}
+    select * from {{ ref('stg_parsed__tables') }} where {{ document_filter() }}
 
 ),
 
 facts as (
 
-    select * from {{ ref('stg_parsed__narrative_facts') }} where {{ document_filter(to_build) }}
+    select * from {{ ref('stg_parsed__narrative_facts') }} where {{ document_filter() }}
 
 ),
 
 changes as (
 
-    select * from {{ ref('stg_parsed__budget_changes') }} where {{ document_filter(to_build) }}
+    select * from {{ ref('stg_parsed__budget_changes') }} where {{ document_filter() }}
 
 ),
 
 checks as (
 
-    select * from {{ ref('dq_check_result') }} where {{ document_filter(to_build) }}
+    select * from {{ ref('dq_check_result') }} where {{ document_filter() }}
 
 ),
 

@@ -1,36 +1,35 @@
-{{ incremental_by_document_config('read', in_batches=true) }}
-{%- set to_build = documents_to_build('read', in_batches=true) %}
+{{ incremental_by_document_config('read') }}
 -- Reconciliation checks on every document: the standard tables restate each other, and the
 -- narrative restates the tables. Tolerance: half a unit of the last printed digit (0.005 of
 -- the table's published unit) for each figure in the comparison; rounding never fails a check,
 -- a printing or conversion error does. A failing document is still loaded, only flagged.
 with amounts as (
 
-    select * from {{ ref('stg_parsed__subject_amounts') }} where {{ document_filter(to_build) }}
+    select * from {{ ref('stg_parsed__subject_amounts') }} where {{ document_filter() }}
 
 ),
 
 tables as (
 
-    select * from {{ ref('stg_parsed__tables') }} where {{ document_filter(to_build) }}
+    select * from {{ ref('stg_parsed__tables') }} where {{ document_filter() }}
 
 ),
 
 items as (
 
-    select * from {{ ref('stg_parsed__line_items') }} where {{ document_filter(to_build) }}
+    select * from {{ ref('stg_parsed__line_items') }} where {{ document_filter() }}
 
 ),
 
 facts as (
 
-    select * from {{ ref('stg_parsed__narrative_facts') }} where {{ document_filter(to_build) }}
+    select * from {{ ref('stg_parsed__narrative_facts') }} where {{ document_filter() }}
 
 ),
 
 documents as (
 
-    select * from {{ ref('int_documents_ranked') }} where {{ document_filter(to_build) }} and status <> 'duplicate'
+    select * from {{ ref('int_documents_ranked') }} where {{ document_filter() }} and status <> 'duplicate'
 
 ),
 
@@ -385,7 +384,7 @@ changes as (
         cast(0 as decimal(20, 6)) as tolerance_wan, 'line ' || cast(source_line as varchar) as cells,
         pct_consistent as passed
     from {{ ref('int_budget_changes_resolved') }}
-    where {{ document_filter(to_build) }} and pct_consistent is not null
+    where {{ document_filter() }} and pct_consistent is not null
 
 ),
 
