@@ -6,7 +6,7 @@
      its content, so a changed file is a new document. The first run, and `--full-refresh` (which
      `budget build` passes when the dbt project, the parser or the place dictionary changed),
      build every eligible document;
-   - the documents to build are numbered in batches of var('document_batch_size') (2,500), in
+   - the documents to build are numbered in batches of var('document_batch_size') (1,000), in
      document_id order, in a work table beside the model. The model's query reads the first
      batch; a post-hook runs the same compiled query for each further batch, then drops the work
      table. Memory is bounded by the batch, not the corpus (a full build of 20,000 documents in
