@@ -5,7 +5,7 @@ Environment variables (all optional):
   BUDGET_WAREHOUSE   the published warehouse file        (default: data/warehouse/budget.duckdb)
   BUDGET_DBT_TARGET  dbt target in dbt_project/profiles.yml (default: dev)
   BUDGET_DUCKDB_MEMORY_LIMIT  DuckDB's memory ceiling for the build, spilling to disk beyond it (default: 320MB; a full build of 20,000 documents needs about that)
-  BUDGET_DOCUMENT_BATCH_SIZE  documents per query per query where dbt builds by document (default: 1000)
+  BUDGET_DOCUMENT_BATCH_SIZE  documents per query where dbt builds by document (default: 1000)
 The build works in ``<warehouse dir>/.build/``; readers only ever see the published file.
 """
 
