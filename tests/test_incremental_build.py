@@ -1,7 +1,7 @@
 """A nightly run after documents were added, superseded and removed gives exactly the warehouse
-and Parquet export a build from scratch gives (there built in batches of documents where a model is), while doing only the changed documents' work:
-staging merges only them, the dbt facts are incremental (no full refresh), and the export keeps
-the files whose rows did not change."""
+and Parquet export a build from scratch gives (built there in batches of two documents), while
+doing only the changed documents' work: staging merges only them, the dbt facts are incremental
+(no full refresh), and the export keeps the files whose rows did not change."""
 
 from pathlib import Path
 
@@ -48,7 +48,7 @@ def test_a_nightly_run_equals_a_build_from_scratch_and_redoes_only_what_changed(
     assert "full refresh" not in log
     assert "Finished running 12 incremental models" in log
 
-    # from scratch, with the batched model (dq_check_result) built two documents per query
+    # from scratch, every document-keyed model built two documents per query (several batches)
     scratch = tmp_path / "scratch" / "budget.duckdb"
     assert build_warehouse(raw_copy, scratch, BUDGET_DOCUMENT_BATCH_SIZE="2").returncode == 0
     nightly_marts, scratch_marts = _marts(nightly), _marts(scratch)

@@ -23,14 +23,16 @@ def _raw_files(directory: Path) -> list[tuple[Path, list[int]]]:
 
     ``os.scandir`` reads each entry's type from the directory listing and stats each file
     once: at tens of thousands of files this is several times faster than ``Path.rglob``."""
-    found = []
+    return sorted(_walk(directory), key=lambda item: str(item[0]))
+
+
+def _walk(directory: Path):
     with os.scandir(directory) as entries:
         for entry in entries:
             if entry.is_dir() and not entry.is_symlink():  # as Path.rglob: no loops through links
-                found.extend(_raw_files(Path(entry.path)))
+                yield from _walk(Path(entry.path))
             elif entry.is_file() and is_raw_document(entry.name):
-                found.append((Path(entry.path), _stat_key(entry.stat())))
-    return sorted(found, key=lambda item: str(item[0]))
+                yield Path(entry.path), _stat_key(entry.stat())
 
 
 def _stat_key(stat: os.stat_result) -> list[int]:
