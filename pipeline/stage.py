@@ -15,6 +15,7 @@ from pathlib import Path
 
 import polars as pl
 
+from pipeline.identify import identify
 from pipeline.intermediate import IntermediateDocument, UnreadableDocument
 from pipeline.narrative.facts import extract_facts
 from pipeline.narrative.paragraphs import paragraphs
@@ -32,7 +33,7 @@ SUBJECT_KINDS = {"income", "expenditure", "gpb_expenditure", "basic_expenditure"
 SCHEMAS: dict[str, dict[str, pl.DataType]] = {
     "documents": {
         "document_id": pl.String, "file_name": pl.String, "sha256": pl.String, "size_bytes": pl.Int64,
-        "layout": pl.String, "unit_name": pl.String, "doc_kind": pl.String, "year": pl.Int32,
+        "layout": pl.String, "unit_name": pl.String, "doc_kind": pl.String, "phase": pl.String, "year": pl.Int32,
         "status": pl.String, "reason": pl.String, "tables_found": pl.Int32, "tables_missing": pl.String,
         "page_count": pl.Int32,
     },
@@ -84,39 +85,6 @@ def _frame(name: str, rows: list[dict]) -> pl.DataFrame:
     return pl.DataFrame([{k: r.get(k) for k in schema} for r in rows], schema=schema, orient="row")
 
 
-_COVER = [
-    re.compile(r"(20\d\d)\s*年\s*度?\s*(.+?)\s*(部门|单位)\s*(?:预算|预算公开|预算信息公开)"),
-    re.compile(r"^(.+?)\s*(20\d\d)\s*年\s*度?\s*(部门|单位)\s*预算"),
-]
-
-
-def _identify(doc: IntermediateDocument, tables: list[TableRegion]) -> tuple[str | None, str | None, int | None]:
-    """(unit name, doc kind 部门/单位, budget year) from the cover and the tables' headers."""
-    unit = year = kind = None
-    texts = [b.text for b in doc.blocks[:40]]
-    joined = " ".join(texts[:6])
-    for pattern in _COVER:
-        match = pattern.search(joined)
-        if match:
-            groups = match.groups()
-            if groups[0].isdigit():
-                year, unit, kind = int(groups[0]), groups[1], groups[2]
-            else:
-                unit, year, kind = groups[0], int(groups[1]), groups[2]
-            break
-    disclosers = Counter(t.discloser for t in tables if t.discloser)
-    if disclosers:
-        unit = disclosers.most_common(1)[0][0]
-    if unit:
-        unit = re.sub(r"\s+", "", unit).strip("#* ")
-    if year is None:
-        years = Counter(int(y) for t in texts for y in re.findall(r"(20\d\d)\s*年", t))
-        year = years.most_common(1)[0][0] if years else None
-    if kind is None:
-        kind = "单位" if any(t.title.startswith("单位") for t in tables) else "部门"
-    return unit, kind, year
-
-
 def _expected_kinds(doc: IntermediateDocument) -> list[str]:
     """The tables the document's own table of contents lists; the standard set if it has none."""
     listed: list[str] = []
@@ -144,8 +112,15 @@ def stage_document(path: Path, data: bytes | None = None, **limits) -> StagedDoc
     except UnreadableDocument as err:
         staged.frames["documents"] = _frame("documents", [{**base, "layout": locals().get("layout", "unknown"), "status": err.status, "reason": err.reason, "tables_found": 0}])
         return staged
+    return stage_read_document(doc, base, staged)
+
+
+def stage_read_document(doc: IntermediateDocument, base: dict, staged: StagedDocument) -> StagedDocument:
+    """The staged frames of a document already read into the intermediate form."""
+    doc_id = base["document_id"]
     tables = segment_tables(doc.blocks)
-    unit, doc_kind, year = _identify(doc, tables)
+    identity = identify(doc.blocks, [t.title for t in tables], [t.discloser for t in tables if t.discloser])
+    unit, doc_kind, year = identity.unit_name, identity.scope, identity.year
     problems: list[str] = list(doc.problems)
     subject_tables: dict[str, SubjectTable] = {}
     subject_rows: list[dict] = []
@@ -208,6 +183,11 @@ def stage_document(path: Path, data: bytes | None = None, **limits) -> StagedDoc
         status, reason = "not_loaded", "no standard budget table was found; is this a 部门/单位预算公开 document?"
         if not fact_rows and not change_rows:
             status = "not_budget_disclosure"
+    elif identity.phase == "final":
+        status, reason = "final_accounts", "final accounts (部门决算): recognised, not read into the budget facts"
+    elif unit is None or year is None:
+        missing_what = " and ".join(w for w, v in (("discloser", unit), ("budget year", year)) if v is None)
+        status, reason = "unidentified", f"{missing_what} not found; tried: {'; '.join(identity.tried)}"
     elif missing:
         status, reason = "partial", f"missing tables: {', '.join(missing)}"
     else:
@@ -216,7 +196,7 @@ def stage_document(path: Path, data: bytes | None = None, **limits) -> StagedDoc
         reason = "; ".join(filter(None, [reason, *problems]))[:2000]
     staged.frames.update({
         "documents": _frame("documents", [{
-            **base, "layout": doc.layout, "unit_name": unit, "doc_kind": doc_kind, "year": year, "status": status,
+            **base, "layout": doc.layout, "unit_name": unit, "doc_kind": doc_kind, "phase": identity.phase, "year": year, "status": status,
             "reason": reason, "tables_found": len(found), "tables_missing": ",".join(missing) or None,
             "page_count": doc.page_count,
         }]),

@@ -42,7 +42,7 @@ STANDARD_KINDS = [
     "carryover",
 ]
 
-_ENUMERATED = re.compile(r"^(?:[-*•]\s*)?(?:[一二三四五六七八九十]+、|（[一二三四五六七八九十]+）|\d+[.、])")
+_ENUMERATED = re.compile(r"^(?:[-*•]\s*)?(?:[一二三四五六七八九十]+、|（[一二三四五六七八九十]+）|\d+[.、．])")
 _CAPTION = re.compile(r"^表\s*(\d+)(?:\s*[-－]\s*\d+)?\s*[:：.、]?\s*")
 _TRAILER = re.compile(r"[（(]续[表]?[）)]$")
 

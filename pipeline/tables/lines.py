@@ -30,9 +30,10 @@ class LineItem:
 
 # Income-side labels of the 收支总表 / 财政拨款收支总表 (ordered: specific first).
 _INCOME_ITEMS: list[tuple[str, str]] = [
+    (r"本年收入", "current_year_income"),  # 本年收入合计 is this year's, not the 收入总计
+    (r"本年支出", "current_year_expenditure"),
     (r"收入总计|收入合计", "income_total"),
     (r"支出总计|支出合计", "expenditure_total"),
-    (r"本年收入", "current_year_income"),
     (r"一般财力", "general_fiscal"),
     (r"上级一般公共预算.*转移支付", "upper_transfer"),
     (r"上级政府性基金.*转移支付", "upper_fund_transfer"),
@@ -58,12 +59,16 @@ _CARRYOVER_SCOPED = {"general_public_budget", "government_fund", "state_capital"
 
 _THREE_PUBLIC_ITEMS: list[tuple[str, str]] = [
     (r"机关运行经费", "operating_funds"),
+    (r"^行政经费", "administrative_funds"),  # printed beside 三公 in some templates; not part of it
+    (r"会议费", "meeting_funds"),
+    (r"培训费", "training_funds"),
     (r"^(合计|总计)$|三公.*(合计|总计)", "total"),
     (r"出国", "overseas"),
     (r"接待", "reception"),
     (r"购置及运行|购置和运行", "vehicle_total"),
     (r"购置", "vehicle_purchase"),
     (r"运行", "vehicle_operation"),
+    (r"三公", "total"),  # “三公”经费 / “三公”经费财政拨款预算总额: the 三公 line itself
 ]
 
 _HEADER_WORDS = re.compile(r"^(项目|收入|支出|科目|科目名称|功能分类|预算数|合计|资金来源|财政拨款收入|财政拨款支出|.*内容|项目名称)$")

@@ -123,6 +123,10 @@ def interpret_subject_table(region: TableRegion) -> SubjectTable:
         measures = column_measures(header) if header else previous_measures
         if not any(m and m not in NON_VALUE for m in measures):
             measures = previous_measures
+        if "total" not in measures and "subtotal" in measures:
+            # 科目名称 | 小计 | 基本支出 | 项目支出: the first 小计 is the row's total
+            measures = list(measures)
+            measures[measures.index("subtotal")] = "total"
         name_positions = [split_subject_cells(r.cells)[2] for r in data]
         name_idx = max(set(p for p in name_positions if p is not None), key=name_positions.count, default=None)
         compacted = False

@@ -12,15 +12,38 @@ geography as (
 
 ),
 
+invariant_breaks as (
+
+    select * from {{ ref('int_document_invariant_breaks') }}
+
+),
+
+checked as (
+
+    select
+        documents.* replace (
+            case when invariant_breaks.document_id is not null then 'rejected' else documents.status end as status,
+            case
+                when invariant_breaks.document_id is not null
+                    then 'kept out of the facts: breaks invariant ' || invariant_breaks.invariant || ' — ' || invariant_breaks.detail
+                        || '; fix the table in the source file or report it as a parser defect'
+                else documents.reason
+            end as reason
+        )
+    from documents
+    left join invariant_breaks on documents.document_id = invariant_breaks.document_id
+
+),
+
 keyed as (
 
     select
-        documents.*,
+        checked.*,
         -- one unit per place, type and scope, whatever prefix its name carries in a given year
-        {{ unit_key('coalesce(geography.identity, documents.unit_name)', 'documents.doc_kind') }} as unit_key,
-        documents.status in ('loaded', 'partial') and documents.unit_name is not null and documents.year is not null as is_loadable
-    from documents
-    left join geography on documents.unit_name = geography.unit_name
+        {{ unit_key('coalesce(geography.identity, checked.unit_name)', 'checked.doc_kind') }} as unit_key,
+        checked.status in ('loaded', 'partial') and checked.unit_name is not null and checked.year is not null as is_loadable
+    from checked
+    left join geography on checked.unit_name = geography.unit_name
 
 ),
 
