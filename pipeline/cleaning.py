@@ -86,7 +86,7 @@ def to_wan(value: Decimal | None, published_unit: str) -> Decimal | None:
     return value
 
 
-_PUBLISHED_UNIT = re.compile(r"(?:金额)?单位\s*[:：]\s*(万元|亿元|元)")
+_PUBLISHED_UNIT = re.compile(r"(?:金额)?单位\s*[:：]?\s*(万元|亿元|元)(?![\u4e00-\u9fff])")
 
 
 def find_published_unit(text: str) -> str | None:

@@ -178,6 +178,20 @@ def _synth(args: argparse.Namespace) -> int:
     return 0
 
 
+def _survey(args: argparse.Namespace) -> int:
+    """Build a warehouse from a corpus, then report how well it reads (pipeline/survey.py)."""
+    from pipeline.survey import failing_checks, read_headlines, report
+
+    raw = Path(args.raw_dir).resolve()
+    warehouse = Path(args.warehouse).resolve() if args.warehouse else raw.parent / f"{raw.name}.survey" / "budget.duckdb"
+    if not args.no_build:
+        built = _build(argparse.Namespace(raw_dir=str(raw), warehouse=str(warehouse), strict=False, workers=args.workers))
+        if built != 0:
+            return built
+    print(report(read_headlines(warehouse, raw), failing_checks(warehouse)))
+    return 0
+
+
 def _ui(args: argparse.Namespace) -> int:
     s = settings(args.raw_dir, args.warehouse)
     export_to_environment(s)
@@ -196,6 +210,12 @@ def main(argv: list[str] | None = None) -> int:
     build.add_argument("--strict", action="store_true", help="exit 1 when any document could not be loaded")
     build.add_argument("--workers", type=int, help="parse processes (default: one per CPU; 1 = no pool)")
     build.set_defaults(func=_build)
+    survey = sub.add_parser("survey", help="build a corpus and report, per folder, how much of it reads and reconciles")
+    survey.add_argument("raw_dir", help="the corpus: a folder of disclosures, one subfolder per city or source")
+    survey.add_argument("--warehouse", help="where to build it (default: <raw_dir>.survey/budget.duckdb beside the corpus)")
+    survey.add_argument("--no-build", action="store_true", help="report on the warehouse already built there")
+    survey.add_argument("--workers", type=int, help="parse processes (default: one per CPU)")
+    survey.set_defaults(func=_survey)
     query = sub.add_parser("query", help="run SQL against the published warehouse (read-only)")
     query.add_argument("sql")
     query.add_argument("--format", choices=["table", "csv", "json"], default="table")

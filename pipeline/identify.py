@@ -44,6 +44,7 @@ class Identity:
     year: int | None
     scope: str  # 部门 | 单位
     phase: str  # budget | final
+    titled: bool  # the cover names the document a 预算 / 决算 disclosure
     tried: list[str] = field(default_factory=list)  # what was looked at, for the status reason
 
 
@@ -54,9 +55,10 @@ def plausible_unit_name(name: str | None) -> str | None:
     name = compact_label(name).strip("#*:：·.。 ")
     name = re.sub(r"[（(]?(?:盖章|公章)[）)]?$", "", name)
     name = re.sub(r"(?<=[局委办厅院所站队会心])部门$", "", name)  # 北京市信访办公室部门 → …办公室
+    name = re.sub(r"[（(]汇总[)）]$", "", name)  # the scope, not the name (部门 汇总 budgets)
     if not 2 <= len(name) <= 48 or _NOT_A_NAME.search(name) or re.search(r"\d", name):
         return None
-    return name if _BODY.search(name) else None
+    return name if _BODY.search(re.sub(r"[（(]本级[)）]$", "", name)) else None
 
 
 def _year_of(text: str) -> int | None:
@@ -152,4 +154,4 @@ def identify(blocks: list[Block], table_titles: list[str], table_disclosers: lis
     scope = title_scope or ("单位" if any(t.startswith("单位") for t in table_titles) else "部门")
     if re.search(r"[（(]本级[)）]", unit or "") or "单位预算" in cover:
         scope = "单位"
-    return Identity(unit, year, scope, phase, tried)
+    return Identity(unit, year, scope, phase, title_phase is not None, tried)

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import hashlib
 import re
+import time
 from collections import Counter
 from dataclasses import dataclass, field
 from decimal import Decimal
@@ -28,14 +29,16 @@ from pipeline.tables.segment import TableRegion, segment_tables
 from pipeline.tables.subjects import SubjectTable, interpret_subject_table
 
 MONEY = pl.Decimal(20, 6)
+# a budget disclosure carries at least one of these; a file with none is something else
+CORE_KINDS = {"budget_summary", "income", "expenditure", "fiscal_summary", "gpb_expenditure"}
 SUBJECT_KINDS = {"income", "expenditure", "gpb_expenditure", "basic_expenditure", "project_expenditure", "government_fund", "state_capital"}
 
 SCHEMAS: dict[str, dict[str, pl.DataType]] = {
     "documents": {
         "document_id": pl.String, "file_name": pl.String, "sha256": pl.String, "size_bytes": pl.Int64,
-        "layout": pl.String, "unit_name": pl.String, "doc_kind": pl.String, "phase": pl.String, "year": pl.Int32,
+        "layout": pl.String, "unit_name": pl.String, "doc_kind": pl.String, "phase": pl.String, "content": pl.String, "year": pl.Int32,
         "status": pl.String, "reason": pl.String, "tables_found": pl.Int32, "tables_missing": pl.String,
-        "page_count": pl.Int32,
+        "page_count": pl.Int32, "parse_seconds": pl.Float64,
     },
     "tables": {
         "document_id": pl.String, "table_kind": pl.String, "table_number": pl.Int32, "ordinal": pl.Int32,
@@ -85,17 +88,28 @@ def _frame(name: str, rows: list[dict]) -> pl.DataFrame:
     return pl.DataFrame([{k: r.get(k) for k in schema} for r in rows], schema=schema, orient="row")
 
 
+def _preference(region: TableRegion) -> tuple[int, int]:
+    """Where a document prints two tables of a kind, the one the facts read comes first:
+    基本支出 by economic subject (not by function), 一般公共预算支出 by function (not by
+    economic subject); otherwise the order of the document."""
+    economic = "经济分类" in region.title
+    preferred = economic if region.kind == "basic_expenditure" else not economic
+    return (0 if preferred else 1, region.ordinal)
+
+
 def _expected_kinds(doc: IntermediateDocument) -> list[str]:
     """The tables the document's own table of contents lists; the standard set if it has none."""
     listed: list[str] = []
     for block in doc.blocks[:120]:
-        text = re.sub(r"^[-*•\s]*(?:[一二三四五六七八九十]+、|\d+\s*[.、．])\s*", "", block.text)
+        text = re.sub(r"^[-*•\s]*(?:[一二三四五六七八九十]+、|[（(][一二三四五六七八九十\d]+[)）]|\d+\s*[.、．])\s*", "", block.text)
         text = re.sub(r"[.…·．\s\d]+$", "", text)  # dot leaders and page numbers
         if text != block.text and parse_title(text):
             kind = kind_of(parse_title(text)[1])
-            if kind and kind != "performance" and kind not in listed:
+            if kind and kind not in ("performance", "operating_funds") and kind not in listed:
                 listed.append(kind)
-    return listed or [k for k in STANDARD_KINDS if k != "entrusted_services"]
+    # without contents, a disclosure is expected to carry at least its 收支总表, 收入 and 支出 tables
+    # (templates differ in the rest)
+    return listed or ["budget_summary", "income", "expenditure"]
 
 
 def stage_document(path: Path, data: bytes | None = None, **limits) -> StagedDocument:
@@ -106,13 +120,19 @@ def stage_document(path: Path, data: bytes | None = None, **limits) -> StagedDoc
     staged = StagedDocument(doc_id)
     for name in SCHEMAS:
         staged.frames[name] = _frame(name, [])
+    started = time.perf_counter()
     try:
         layout = detect_layout(data) if data.strip() else "unknown"
         doc = read_document(path, data, layout=layout, **limits)
     except UnreadableDocument as err:
-        staged.frames["documents"] = _frame("documents", [{**base, "layout": locals().get("layout", "unknown"), "status": err.status, "reason": err.reason, "tables_found": 0}])
+        staged.frames["documents"] = _frame("documents", [{
+            **base, "layout": locals().get("layout", "unknown"), "status": err.status, "reason": err.reason, "tables_found": 0,
+            "parse_seconds": time.perf_counter() - started,
+        }])
         return staged
-    return stage_read_document(doc, base, staged)
+    staged = stage_read_document(doc, base, staged)
+    staged.frames["documents"] = staged.frames["documents"].with_columns(parse_seconds=pl.lit(time.perf_counter() - started))
+    return staged
 
 
 def stage_read_document(doc: IntermediateDocument, base: dict, staged: StagedDocument) -> StagedDocument:
@@ -126,7 +146,7 @@ def stage_read_document(doc: IntermediateDocument, base: dict, staged: StagedDoc
     subject_rows: list[dict] = []
     line_rows: list[dict] = []
     table_rows: list[dict] = []
-    for region in tables:
+    for region in sorted(tables, key=_preference):
         table_rows.append({
             "document_id": doc_id, "table_kind": region.kind, "table_number": region.number, "ordinal": region.ordinal,
             "title": region.title, "published_unit": region.unit, "discloser": region.discloser,
@@ -179,15 +199,25 @@ def stage_read_document(doc: IntermediateDocument, base: dict, staged: StagedDoc
     ]
     found = sorted({t.kind for t in tables}, key=STANDARD_KINDS.index)
     missing = [k for k in _expected_kinds(doc) if k not in found]
-    if not tables:
+    core = [t for t in tables if t.kind in CORE_KINDS]
+    has_narrative = bool(fact_rows or change_rows)
+    content = "tables+narrative" if core and has_narrative else "tables" if core else "narrative"
+    if not core and not (has_narrative and identity.titled and unit and year):
         status, reason = "not_loaded", "no standard budget table was found; is this a 部门/单位预算公开 document?"
-        if not fact_rows and not change_rows:
+        if not has_narrative:
             status = "not_budget_disclosure"
+            if tables:
+                reason = f"no 收支总表, 收入 or 支出 table; found only: {', '.join(t.title for t in tables[:5])}"
+        elif unit is None or year is None:
+            status = "unidentified"
+            reason = f"budget statements without tables, and the discloser or year not found; tried: {'; '.join(identity.tried)}"
     elif identity.phase == "final":
         status, reason = "final_accounts", "final accounts (部门决算): recognised, not read into the budget facts"
     elif unit is None or year is None:
         missing_what = " and ".join(w for w, v in (("discloser", unit), ("budget year", year)) if v is None)
         status, reason = "unidentified", f"{missing_what} not found; tried: {'; '.join(identity.tried)}"
+    elif not core:
+        status, reason = "loaded", "the narrative part of a disclosure published as two files: its tables are in another file"
     elif missing:
         status, reason = "partial", f"missing tables: {', '.join(missing)}"
     else:
@@ -196,7 +226,7 @@ def stage_read_document(doc: IntermediateDocument, base: dict, staged: StagedDoc
         reason = "; ".join(filter(None, [reason, *problems]))[:2000]
     staged.frames.update({
         "documents": _frame("documents", [{
-            **base, "layout": doc.layout, "unit_name": unit, "doc_kind": doc_kind, "phase": identity.phase, "year": year, "status": status,
+            **base, "layout": doc.layout, "unit_name": unit, "doc_kind": doc_kind, "phase": identity.phase, "content": content, "year": year, "status": status,
             "reason": reason, "tables_found": len(found), "tables_missing": ",".join(missing) or None,
             "page_count": doc.page_count,
         }]),

@@ -33,7 +33,7 @@ def run(con: duckdb.DuckDBPyConnection, sql: str, params: list | None = None) ->
 def _duck_type(dtype: pl.DataType) -> str:
     if isinstance(dtype, pl.Decimal):
         return f"DECIMAL({dtype.precision}, {dtype.scale})"
-    return {pl.String: "VARCHAR", pl.Int64: "BIGINT", pl.Int32: "INTEGER", pl.Boolean: "BOOLEAN"}[dtype]
+    return {pl.String: "VARCHAR", pl.Int64: "BIGINT", pl.Int32: "INTEGER", pl.Boolean: "BOOLEAN", pl.Float64: "DOUBLE"}[dtype]
 
 
 def source_fingerprint(root: Path, files: list[Path], *versions: str) -> str:

@@ -12,7 +12,7 @@ from pipeline.synth.render import render_html, render_markdown, render_pdf
 
 RAW = Path(__file__).resolve().parent.parent / "data" / "raw"
 SAMPLES = sorted(RAW.glob("*.txt"))
-PROVENANCE = {"document_id", "source_line", "page", "page_count", "file_name", "sha256", "size_bytes", "layout", "reason", "sentence"}
+PROVENANCE = {"document_id", "source_line", "page", "page_count", "parse_seconds", "file_name", "sha256", "size_bytes", "layout", "reason", "sentence"}
 
 
 def _facts(staged) -> dict[str, pl.DataFrame]:

@@ -30,11 +30,16 @@ _MEASURE_RULES: list[tuple[str, str]] = [
     (r"名称|内容|^项目$", "name"),
     (r"代码|编码|^[类款项]$|^科目$", "code"),
     (r"小计", "subtotal"),
-    (r"合计$|^总计$|^预算数$|^金额$|^本年预算数?$", "total"),
-    (r"人员经费", "personnel"),
-    (r"公用经费", "public"),
+    (r"预算单位|单位名称|^单位$", "unit"),
+    (r"合计$|总计$|^预算数$|^金额$|^本年预算数?$", "total"),
+    (r"人员经费|人员支出|^人员类", "personnel"),
+    (r"公用经费|公用支出", "public"),
     (r"基本支出", "basic"),
-    (r"项目支出", "project"),
+    (r"项目支出|专项业务经费", "project"),
+    (r"预留机动|机动经费", "reserve"),
+    (r"上缴上级", "upper_remittance"),
+    (r"经营支出", "operating_expenditure"),
+    (r"对附属单位补助", "affiliated_subsidy"),
     (r"上级一般公共预算|上级一般公共", "upper_transfer"),
     (r"一般公共预算", "general_public_budget"),
     (r"上级政府性基金", "upper_fund_transfer"),
@@ -51,7 +56,7 @@ _MEASURE_RULES: list[tuple[str, str]] = [
     (r"财政拨款", "fiscal_subtotal"),
 ]
 
-NON_VALUE = {"name", "project_name", "code"}
+NON_VALUE = {"name", "project_name", "code", "unit"}
 
 
 def measure_of(label: str) -> str | None:

@@ -14,6 +14,7 @@ _RULES: list[tuple[str, str, str | None]] = [
     ("performance", r"绩效", None),
     ("three_public", r"三公", None),
     ("entrusted_services", r"委托业务", None),
+    ("operating_funds", r"机关运行经费", None),  # its own table in some templates; the narrative states it
     ("carryover", r"结转结余|结转和结余", None),
     ("government_fund", r"政府性基金", None),
     ("state_capital", r"国有资本经营", None),
@@ -21,7 +22,7 @@ _RULES: list[tuple[str, str, str | None]] = [
     ("budget_summary", r"收支.*(总体|总表|总体情况)|收支预算总表", None),
     ("income", r"收入.*(总体|总表|预算表)", None),
     ("basic_expenditure", r"基本支出", None),
-    ("project_expenditure", r"项目支出", None),
+    ("project_expenditure", r"项目支出|专项业务经费", None),
     ("gpb_expenditure", r"一般公共预算.*支出", None),
     ("expenditure", r"支出.*(总体|总表|预算表)", None),
 ]
@@ -69,7 +70,9 @@ def parse_title(text: str) -> tuple[int | None, str] | None:
         number = int(caption.group(1))
         text = text[caption.end() :]
     text = _TRAILER.sub("", text)
-    if not text.endswith("表") or text.startswith("第") or "公开表" in text:
+    # 一般公共预算支出明细表（按支出功能分类科目）: a qualifier after 表 is still the title
+    bare = re.sub(r"[（(][^（()）]{1,20}[)）]$", "", text)
+    if not bare.endswith("表") or text.startswith("第") or "公开表" in text:
         return None
     return number, text
 

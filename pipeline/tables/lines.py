@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from pipeline.cleaning import compact_label, is_amount, parse_amount, tidy_name, to_wan
-from pipeline.tables.columns import NON_VALUE, column_measures, is_column_number_row
+from pipeline.tables.columns import NON_VALUE, column_measures, is_column_number_row, measure_of
 from pipeline.tables.segment import TableRegion
 
 
@@ -54,6 +54,13 @@ _INCOME_ITEMS: list[tuple[str, str]] = [
     (r"财政拨款结转", "fiscal_carryover"),
     (r"上年结转|结转结余", "carryover"),
     (r"财政拨款[（(]?补助[)）]?$|^财政拨款(收入)?$", "fiscal_subtotal"),
+]
+# Expenditure-side lines that split the total by purpose (a block of 收支总表 in some templates).
+_EXPENDITURE_ITEMS: list[tuple[str, str]] = [
+    (r"本年支出", "current_year_expenditure"),
+    (r"支出总计|支出合计|^合计$|^总计$", "expenditure_total"),
+    (r"^基本支出$|人员经费和公用经费", "basic"),
+    (r"^项目支出$|专项业务经费", "project"),
 ]
 _CARRYOVER_SCOPED = {"general_public_budget", "government_fund", "state_capital", "special_account", "unit_funds"}
 
@@ -116,6 +123,10 @@ def interpret_two_sided(region: TableRegion) -> list[LineItem]:
     """收支总表 / 财政拨款收支总表: label/amount pairs, income on the left, expenditure on the right."""
     header, data = _header_and_data(region, lambda x: False)
     measures = column_measures(header)
+    # where the header says 支出, the expenditure side starts (labels there need not say 支出)
+    expenditure_from = next(
+        (j for r in header for j, c in enumerate(r.cells) if j > 0 and compact_label(c) in ("支出", "支出项目")), None
+    )
     items: list[LineItem] = []
     in_carryover = False
     for row in data:
@@ -134,7 +145,13 @@ def interpret_two_sided(region: TableRegion) -> list[LineItem]:
             label_text = tidy_name(label)
             code_match = _EXPENDITURE_LABEL.match(label_text)
             key = None if code_match else income_item(label_text)
-            side = "expenditure" if code_match or key == "expenditure_total" or "支出" in label_text else "income"
+            if key is None and compact_label(label_text) in ("合计", "总计"):
+                # a bare 合计 closes the income side when it comes first in the row, else the expenditure side
+                key = "income_total" if not any(i.line == row.line and i.page == row.page for i in items) else "expenditure_total"
+            on_expenditure_side = expenditure_from is not None and k >= expenditure_from
+            side = "expenditure" if on_expenditure_side or code_match or key in ("expenditure_total", "current_year_expenditure") or "支出" in label_text else "income"
+            if side == "expenditure" and key not in ("expenditure_total", "current_year_expenditure"):
+                key = _first_match(_EXPENDITURE_ITEMS, _ENUMERATOR.sub("", compact_label(label_text)))
             if side == "income" and key in {"carryover", "fiscal_carryover"}:
                 in_carryover = True
             elif side == "income" and key in {"current_year_income", "income_total"}:
@@ -143,6 +160,8 @@ def interpret_two_sided(region: TableRegion) -> list[LineItem]:
                 key = f"carryover_{key}"
             if side == "expenditure" and key is None and not code_match:
                 key = "expenditure_line"
+            if side == "expenditure" and key in ("income_total", "current_year_income"):  # a bare 合计 on the right
+                key = {"income_total": "expenditure_total", "current_year_income": "current_year_expenditure"}[key]
             if _HEADER_WORDS.match(compact_label(label_text)) and not any(is_amount(v) for _, v in values):
                 k = j
                 continue
@@ -176,10 +195,12 @@ def interpret_labelled(region: TableRegion, classify) -> list[LineItem]:
     if classify is three_public_item:
         rows = [r for r in region.rows if not is_column_number_row(r.cells)]
         first_numeric = next((i for i, r in enumerate(rows) if any(is_amount(c) for c in r.cells)), None)
-        if first_numeric is not None and all(is_amount(c) or not c for c in rows[first_numeric].cells):
+        if first_numeric is not None:
             head = rows[:first_numeric]
             named = {three_public_item(c) for r in head for c in r.cells if c} - {None}
-            if len(named) >= 3:
+            row_labels = [c for c in rows[first_numeric].cells if c and not is_amount(c)]
+            # items named across the header, and the data row not itself an item (unit / year labels)
+            if len(named) >= 3 and not any(three_public_item(c) for c in row_labels):
                 return _interpret_horizontal_three_public(region, head, rows[first_numeric:])
     header, data = _header_and_data(region, classify)
     measures = column_measures(header)
@@ -200,24 +221,71 @@ def interpret_labelled(region: TableRegion, classify) -> list[LineItem]:
     return items
 
 
-def _interpret_horizontal_three_public(region: TableRegion, header, data) -> list[LineItem]:
-    """A “三公” table whose items are columns (one data row), as some provinces print it."""
+def _carried_header(header) -> list[list[str]]:
+    """Header labels per column, top to bottom, a merged cell carried right over the empty
+    cells it spans (never past the start of a group in the row above)."""
     width = max(len(r.cells) for r in header)
+    carried: list[list[str]] = [[] for _ in range(width)]
+    group_starts: set[int] = set(range(width))  # the row above opens a group at these columns
+    for r in header:
+        cells = [r.cells[j] if j < len(r.cells) else "" for j in range(width)]
+        current = ""
+        for j in range(width):
+            if cells[j].strip():
+                current = cells[j]
+            elif j in group_starts:
+                current = ""
+            if current:
+                carried[j].append(current)
+        group_starts = {j for j in range(width) if cells[j].strip()} | group_starts
+    return carried
+
+
+_FUND_MEASURES = {"general_public_budget", "government_fund", "state_capital"}
+_YEAR_LABEL = re.compile(r"(20\d\d)\s*年")
+_CHANGE_LABEL = re.compile(r"增减|变化|比上年|增长|差额")
+
+
+def _interpret_horizontal_three_public(region: TableRegion, header, data) -> list[LineItem]:
+    """A “三公” table whose items are columns, as many provinces print it.
+
+    An item may be split into per-fund columns (一般公共预算 / 政府性基金 / 国有资本经营) with no
+    合计 of its own: its total is then the sum of its fund columns. Where rows give years side by
+    side (2025年 / 2026年 / 增减变化), the latest year's row is the budget.
+    """
+    columns = _carried_header(header)
     keys: list[str | None] = []
-    for j in range(width):
-        labels = [r.cells[j] for r in header if j < len(r.cells) and r.cells[j]]
+    measures: list[str] = []
+    for labels in columns:
         key = None
         for label in reversed(labels):
             key = three_public_item(label)
             if key:
                 break
+        fund = measure_of(labels[-1]) if labels else None
         keys.append(key)
+        measures.append(fund if fund in _FUND_MEASURES else "total")
+    rows = [r for r in data if any(is_amount(c) for c in r.cells)]
+    dated = [(int(m.group(1)), r) for r in rows for c in r.cells[:3] for m in [_YEAR_LABEL.search(c)] if m and not is_amount(c)]
+    if dated:
+        row = max(dated, key=lambda pair: pair[0])[1]
+    else:
+        undated = [r for r in rows if not any(_CHANGE_LABEL.search(c) for c in r.cells if not is_amount(c))]
+        if not undated:
+            return []
+        row = undated[0]
     items: list[LineItem] = []
-    for row in data:
-        for j, raw in enumerate(row.cells):
-            if j < len(keys) and keys[j] and (is_amount(raw) or not raw):
-                items.append(LineItem("item", keys[j], keys[j], None, "total", to_wan(parse_amount(raw), region.unit), row.line, row.page))
-        break
+    fund_sums: dict[str, Decimal] = {}
+    has_total = {k for k, m in zip(keys, measures) if k and m == "total"}
+    for j, raw in enumerate(row.cells):
+        if j >= len(keys) or not keys[j] or not (is_amount(raw) or not raw):
+            continue
+        amount = to_wan(parse_amount(raw), region.unit)
+        items.append(LineItem("item", keys[j], keys[j], None, measures[j], amount, row.line, row.page))
+        if measures[j] != "total" and keys[j] not in has_total and amount is not None:
+            fund_sums[keys[j]] = fund_sums.get(keys[j], Decimal(0)) + amount
+    for key, amount in fund_sums.items():
+        items.append(LineItem("item", key, key, None, "total", amount, row.line, row.page))
     return items
 
 

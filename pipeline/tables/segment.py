@@ -78,6 +78,8 @@ def segment_tables(blocks: list[Block]) -> list[TableRegion]:
         if title is not None:
             inline_number, title_text = title
             kind = kind_of(title_text)
+            if current is not None and tables and tables[-1] is current and title_text == current.title and block.page != current.page:
+                continue  # the title repeated over a continuation page: the same table goes on
             current = TableRegion(
                 kind=kind,
                 title=title_text,
@@ -110,4 +112,4 @@ def segment_tables(blocks: list[Block]) -> list[TableRegion]:
                 closed, current = current, None
             continue
         current.rows.append(block)
-    return [t for t in tables if t.kind is not None and t.kind != "performance"]
+    return [t for t in tables if t.kind is not None and t.kind not in ("performance", "operating_funds")]

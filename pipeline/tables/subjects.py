@@ -13,7 +13,9 @@ import re
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from pipeline.cleaning import is_amount, parse_amount, tidy_name, to_wan
+from pipeline.cleaning import compact_label, is_amount, parse_amount, tidy_name, to_wan
+from pipeline.identify import plausible_unit_name
+from pipeline.tables.economic import economic_code
 from pipeline.intermediate import Block
 from pipeline.tables.columns import NON_VALUE, column_measures, is_column_number_row
 from pipeline.tables.segment import TableRegion
@@ -77,16 +79,50 @@ def split_subject_cells(cells: tuple[str, ...]) -> tuple[str | None, str, int | 
         embedded = _CODE_IN_NAME.match(cells[i].strip())
         if embedded:
             code = "".join(g for g in embedded.groups()[:3] if g)
-            name = tidy_name(embedded.group(4))
+            name = tidy_name(embedded.group(4)).lstrip("-－ ")
     if code is not None and len(code) not in (3, 5, 7):
         code = None
+    if code is not None and code.startswith("5"):
+        # 政府经济分类 (501…) beside 部门经济分类 (301…): the 部门 code is the subject
+        for j in range(i + 1, len(cells)):
+            other = _CODE_IN_NAME.match(cells[j].strip())
+            if other and other.group(1).startswith("3") and not is_amount(cells[j]):
+                return "".join(g for g in other.groups()[:3] if g), tidy_name(other.group(4)).lstrip("-－ "), j
     return code, name, i
 
 
 def _is_data(cells: tuple[str, ...]) -> bool:
     code, name, _ = split_subject_cells(cells)
     # a lone 小计/总计 without amounts is a wrapped header cell, not a total row
-    return code is not None or (bool(_TOTAL.match(name)) and any(is_amount(c) for c in cells))
+    amounts = sum(1 for c in cells if is_amount(c))
+    return (
+        code is not None or (bool(_TOTAL.match(name)) and amounts > 0) or (amounts >= 2 and _is_unit_row(name))
+        or (amounts > 0 and economic_code(name, None) is not None)
+    )
+
+
+def _is_unit_row(name: str) -> bool:
+    """A row labelled with a unit's name (深圳市水务局 | | | 857,808.76 …): a unit's total."""
+    return plausible_unit_name(name) is not None
+
+
+def _assign_unit_rows(rows: list[SubjectRow]) -> None:
+    """Rows labelled with a unit's name. With no 合计 row, the first one is the table's total
+    (its header says 支出总计). With two or more units (a 汇总 department, a block per
+    subordinate unit), subject rows inside the unit blocks are that unit's (``unit_subject``),
+    not the department's."""
+    units = [r for r in rows if r.row_kind == "unit_subtotal"]
+    if not units:
+        return
+    if not any(r.row_kind == "total" for r in rows) and rows.index(units[0]) == next(
+        i for i, r in enumerate(rows) if r.row_kind != "unit_subject"
+    ):
+        units[0].row_kind = "total"
+        units = units[1:]
+    if len(units) >= 2:
+        for r in rows[rows.index(units[0]):]:
+            if r.row_kind == "subject":
+                r.row_kind = "unit_subject"
 
 
 def _segments(rows: list[Block]) -> list[tuple[list[Block], list[Block]]]:
@@ -119,7 +155,10 @@ def interpret_subject_table(region: TableRegion) -> SubjectTable:
     problems: list[str] = []
     measures_seen: list[str] = []
     previous_measures: list[str | None] = []
+    current_class: str | None = None  # the economic class (301 …) the rows stand under
+    named_codes = 0
     for header, data in _segments(region.rows):
+        data = _aligned_across_pages(data)
         measures = column_measures(header) if header else previous_measures
         if not any(m and m not in NON_VALUE for m in measures):
             measures = previous_measures
@@ -151,8 +190,13 @@ def interpret_subject_table(region: TableRegion) -> SubjectTable:
                 if rows and any(is_amount(c) for c in block.cells):
                     _merge_spill(rows[-1], block, value_columns, compacted, unit)
                 continue
+            if code is None and region.kind in ECONOMIC_KINDS and not _TOTAL.match(name):
+                code = economic_code(name, current_class)
+                named_codes += code is not None
+            if code is not None and len(code) == 3:
+                current_class = code
             if code is None and not _TOTAL.match(name):
-                row_kind = "unit_subtotal" if region.kind == "project_expenditure" else None
+                row_kind = "unit_subtotal" if region.kind == "project_expenditure" or _is_unit_row(name) else None
                 if row_kind is None:
                     problems.append(f"{region.title}: line {block.line}: row '{name}' has no subject code; skipped")
                     continue
@@ -177,7 +221,78 @@ def interpret_subject_table(region: TableRegion) -> SubjectTable:
                         amounts[m] = to_wan(parse_amount(block.cells[j]), unit)
             rows.append(SubjectRow(row_kind, code, name, project_name, amounts, block.line, block.page, unresolved))
         previous_measures = measures
+    if named_codes:
+        problems.append(f"{region.title}: {named_codes} economic subjects printed without codes; coded from their names")
+    rows = _without_repeated_rows(rows, problems, region.title)
+    if region.kind != "project_expenditure":
+        _assign_unit_rows(rows)
+    if region.kind in _FUNCTIONAL_KINDS and any("经济分类" in compact_label(" ".join(r.cells)) for r in region.rows[:4]):
+        rows = _summed_per_subject(rows, problems, region.title)
     return SubjectTable(region, rows, measures_seen, problems)
+
+
+def _without_repeated_rows(rows: list[SubjectRow], problems: list[str], title: str) -> list[SubjectRow]:
+    """A subject row printed again right below itself with the same name and amounts (a
+    continuation page repeating its last row, or a 项 whose code lost its last digits and so
+    restates its 款) says nothing new: it is dropped and noted."""
+    kept: list[SubjectRow] = []
+    for row in rows:
+        previous = kept[-1] if kept else None
+        if (
+            previous is not None and row.row_kind == "subject" and previous.row_kind == "subject"
+            and (row.subject_code, row.subject_name, row.amounts_wan) == (previous.subject_code, previous.subject_name, previous.amounts_wan)
+        ):
+            problems.append(f"{title}: subject {row.subject_code} printed twice with the same amounts (line {row.line}, page {row.page}); kept once")
+            continue
+        kept.append(row)
+    return kept
+
+
+ECONOMIC_KINDS = {"basic_expenditure"}
+_FUNCTIONAL_KINDS = {"income", "expenditure", "gpb_expenditure", "government_fund", "state_capital"}
+
+
+def _aligned_across_pages(data: list[Block]) -> list[Block]:
+    """Rows of a continuation page whose extraction dropped an empty leading column
+    (11 cells on the first page, 10 on the next) are padded back into the first page's columns."""
+    if not data:
+        return data
+    first_page = [r for r in data if r.page == data[0].page]
+    width = max((len(r.cells) for r in first_page), default=0)
+    leading = [next((i for i, c in enumerate(r.cells) if c), 0) for r in first_page if len(r.cells) == width]
+    offset = max(set(leading), key=leading.count) if leading else 0
+    aligned = []
+    for r in data:
+        gap = width - len(r.cells)
+        if r.page != data[0].page and 0 < gap <= offset and next((i for i, c in enumerate(r.cells) if c), 0) + gap == offset:
+            r = Block(r.kind, ("",) * gap + r.cells, r.line, r.page)
+        aligned.append(r)
+    return aligned
+
+
+def _summed_per_subject(rows: list[SubjectRow], problems: list[str], title: str) -> list[SubjectRow]:
+    """A functional table listed by functional × economic subject (2139899-其他农林水支出 |
+    50601-资本性支出 | 31003-专用设备购置 …) repeats each functional code once per economic
+    subject: its functional figure is the sum of those rows."""
+    merged: dict[str, SubjectRow] = {}
+    out: list[SubjectRow] = []
+    repeated = 0
+    for row in rows:
+        if row.row_kind != "subject" or row.subject_code is None:
+            out.append(row)
+            continue
+        first = merged.get(row.subject_code)
+        if first is None:
+            merged[row.subject_code] = row
+            out.append(row)
+            continue
+        repeated += 1
+        for measure, amount in row.amounts_wan.items():
+            if amount is not None:
+                first.amounts_wan[measure] = (first.amounts_wan.get(measure) or Decimal(0)) + amount
+    if repeated:
+        problems.append(f"{title}: listed by functional × economic subject; {repeated} rows summed into their functional subject")
+    return out
 
 
 def _merge_spill(previous: SubjectRow, block: Block, value_columns, compacted: bool, unit: str) -> None:

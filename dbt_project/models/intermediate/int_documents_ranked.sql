@@ -49,10 +49,12 @@ keyed as (
 
 ranked as (
 
+    -- the newest file per unit, scope and year; a disclosure published as two files (its tables
+    -- in one, its narrative in the other) ranks its narrative-only part on its own
     select
         *,
         case when is_loadable then row_number() over (
-            partition by unit_key, year, is_loadable
+            partition by unit_key, year, is_loadable, content = 'narrative'
             order by file_name desc, size_bytes desc
         ) end as recency_rank,
         case when is_loadable then count(*) over (partition by unit_key, year, is_loadable) end as documents_for_unit_year
@@ -60,12 +62,24 @@ ranked as (
 
 ),
 
+narrated as (
+
+    -- whether the unit-year's current tables document carries its own narrative
+    select
+        *,
+        coalesce(bool_or(recency_rank = 1 and content = 'tables+narrative') over (partition by unit_key, year, is_loadable), false)
+            as has_narrated_tables
+    from ranked
+
+),
+
 final as (
 
     select
-        *,
-        coalesce(recency_rank = 1, false) as is_current
-    from ranked
+        * exclude (has_narrated_tables),
+        coalesce(recency_rank = 1 and not (content = 'narrative' and has_narrated_tables), false) as is_current,
+        coalesce(content <> 'narrative', false) as has_tables
+    from narrated
 
 )
 

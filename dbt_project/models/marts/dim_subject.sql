@@ -6,9 +6,9 @@ with amounts as (
 
 ),
 
-economic_classes as (
+economic_subjects as (
 
-    select * from {{ ref('economic_classes') }}
+    select * from {{ ref('economic_subjects') }}
 
 ),
 
@@ -29,7 +29,7 @@ named as (
 
     union all
 
-    select subject_code, 'economic' as classification, subject_name from economic_classes
+    select subject_code, 'economic' as classification, subject_name from economic_subjects
 
     union all
 

@@ -14,6 +14,8 @@ final as (
         layout,
         unit_name,
         doc_kind,
+        phase,
+        content,
         unit_key,
         cast(year as integer) as year,
         case
@@ -22,7 +24,7 @@ final as (
         end as status,
         case
             when is_loadable and not is_current
-                then 'another document for the same unit, scope and year is newer: ' || coalesce(reason, '')
+                then 'another document for the same unit, scope and year is current: ' || coalesce(reason, '')
             else reason
         end as reason,
         tables_found,

@@ -1,7 +1,24 @@
 -- Headline figures per unit and year, each from the table or statement that states it.
-with documents as (
+with current_documents as (
 
     select * from {{ ref('int_documents_ranked') }} where is_current
+
+),
+
+-- one row per unit and year: its tables document, or its narrative part where that is all there is
+documents as (
+
+    select * from current_documents
+    qualify row_number() over (partition by unit_key, year order by has_tables desc, file_name desc) = 1
+
+),
+
+-- the document that states the unit-year's narrative (the same file, or the other file of a two-file disclosure)
+narrative_source as (
+
+    select unit_key, year, document_id as narrative_document_id from current_documents
+    where content <> 'tables'
+    qualify row_number() over (partition by unit_key, year order by content = 'narrative', file_name desc) = 1
 
 ),
 
@@ -71,10 +88,42 @@ summary as (
 
 ),
 
+-- 基本支出 is 人员 + 公用 where a template prints those two without a 基本 subtotal
+-- the 收支总表's expenditure block by purpose (人员经费和公用经费支出 / 专项业务经费支出)
+summary_split as (
+
+    select
+        document_id,
+        max(case when item_key = 'basic' then amount_wan end) as basic_wan,
+        max(case when item_key = 'project' then amount_wan end) as project_wan
+    from items
+    where table_kind = 'budget_summary' and side = 'expenditure' and measure = 'total'
+    group by document_id
+
+),
+
 expenditure_totals as (
 
-    select document_id, max(total_wan) as expenditure_total_wan, max(basic_wan) as basic_wan, max(project_wan) as project_wan
+    select
+        document_id,
+        max(total_wan) as expenditure_total_wan,
+        coalesce(max(basic_wan), max(personnel_wan) + max(public_wan)) as basic_wan,
+        max(project_wan) as project_wan
     from pivoted where table_kind = 'expenditure'
+    group by document_id
+
+),
+
+-- a 支出总表 by unit and fund (no 基本/项目 columns): the 一般公共预算 table splits the same
+-- total into 基本 and 项目 when the whole budget is 一般公共预算 (its total equals the 支出总表's)
+gpb_totals as (
+
+    select
+        document_id,
+        max(total_wan) as gpb_total_wan,
+        coalesce(max(basic_wan), max(personnel_wan) + max(public_wan)) as basic_wan,
+        max(project_wan) as project_wan
+    from pivoted where table_kind = 'gpb_expenditure'
     group by document_id
 
 ),
@@ -111,8 +160,16 @@ final as (
         cast(summary.upper_transfer_wan as decimal(20, 6)) as upper_transfer_wan,
         cast(summary.carryover_wan as decimal(20, 6)) as carryover_wan,
         cast(expenditure_totals.expenditure_total_wan as decimal(20, 6)) as expenditure_total_wan,
-        cast(expenditure_totals.basic_wan as decimal(20, 6)) as basic_wan,
-        cast(expenditure_totals.project_wan as decimal(20, 6)) as project_wan,
+        cast(coalesce(
+            expenditure_totals.basic_wan,
+            case when gpb_totals.gpb_total_wan = expenditure_totals.expenditure_total_wan then gpb_totals.basic_wan end,
+            summary_split.basic_wan
+        ) as decimal(20, 6)) as basic_wan,
+        cast(coalesce(
+            expenditure_totals.project_wan,
+            case when gpb_totals.gpb_total_wan = expenditure_totals.expenditure_total_wan then gpb_totals.project_wan end,
+            summary_split.project_wan
+        ) as decimal(20, 6)) as project_wan,
         cast(basic_totals.personnel_wan as decimal(20, 6)) as personnel_wan,
         cast(basic_totals.public_wan as decimal(20, 6)) as public_wan,
         cast(three_public.total_wan as decimal(20, 6)) as three_public_total_wan,
@@ -129,10 +186,13 @@ final as (
     inner join units on documents.unit_key = units.unit_key
     left join summary on documents.document_id = summary.document_id
     left join expenditure_totals on documents.document_id = expenditure_totals.document_id
+    left join gpb_totals on documents.document_id = gpb_totals.document_id
+    left join summary_split on documents.document_id = summary_split.document_id
     left join basic_totals on documents.document_id = basic_totals.document_id
-    left join narrative on documents.document_id = narrative.document_id
+    left join narrative_source on documents.unit_key = narrative_source.unit_key and documents.year = narrative_source.year
+    left join narrative on narrative_source.narrative_document_id = narrative.document_id
     left join three_public on documents.document_id = three_public.document_id
-    left join stated_prior on documents.document_id = stated_prior.document_id
+    left join stated_prior on narrative_source.narrative_document_id = stated_prior.document_id
 
 ),
 

@@ -1,0 +1,180 @@
+"""How well a corpus reads: per folder, documents, statuses, headline consistency, failing checks.
+
+``budget survey DIR`` builds a warehouse from DIR (the same pipeline as ``budget build``) and
+reads the answer from it, so what it reports is what analysts get:
+
+- *identified*: a budget disclosure (not 决算, not a non-disclosure) whose discloser and year
+  are known and whose figures are in the marts;
+- *headline-consistent*: identified, and the document's own headline identities hold within
+  the rounding of printed figures (HEADLINE_TOLERANCE_WAN): 收入总计 = 支出总计 (收支总表) =
+  支出总表 总计 = 基本 + 项目 + any other column of that total row (预留机动经费, 上缴上级,
+  事业单位经营, 对附属单位补助); the “三公” total = its parts (or the table is empty).
+- *pages per second*: pages parsed over the parse seconds every document recorded (one core).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from decimal import Decimal
+from pathlib import Path
+
+import duckdb
+
+# Printed figures are rounded to the cent of a 万元; a sum of a few of them may be off by a cent.
+HEADLINE_TOLERANCE_WAN = Decimal("0.02")
+
+# Columns of the 支出总表 total row that add to its total besides 基本 and 项目.
+UNREADABLE = ("needs_ocr", "corrupt", "encrypted", "empty", "too_large", "too_slow")
+OTHER_EXPENDITURE_MEASURES = ("reserve", "upper_remittance", "operating_expenditure", "affiliated_subsidy")
+
+_HEADLINES = """
+with documents as (
+    select document_id, file_name, status, unit_name, year, page_count from document_status
+),
+staged as (
+    select document_id, phase, parse_seconds from staging.documents
+),
+summary as (
+    select document_id, max(case when item_key = 'expenditure_total' then amount_wan end) as summary_expenditure_wan
+    from staging.line_items where table_kind = 'budget_summary' and measure = 'total' group by document_id
+),
+other_columns as (
+    select document_id, sum(amount_wan) as other_wan
+    from staging.subject_amounts
+    where table_kind = 'expenditure' and row_kind = 'total' and measure in ({other})
+    group by document_id
+),
+three_public as (
+    select document_id, total_wan,
+        coalesce(overseas_wan, 0) + coalesce(reception_wan, 0)
+            + coalesce(vehicle_total_wan, coalesce(vehicle_purchase_wan, 0) + coalesce(vehicle_operation_wan, 0)) as parts_wan,
+        overseas_wan is not null or reception_wan is not null or vehicle_total_wan is not null
+            or vehicle_purchase_wan is not null or vehicle_operation_wan is not null as has_parts
+    from fct_three_public
+)
+select
+    documents.file_name, documents.status, staged.phase, documents.page_count, staged.parse_seconds,
+    mart.document_id is not null as in_marts,
+    mart.total_budget_wan, summary.summary_expenditure_wan, mart.expenditure_total_wan,
+    mart.basic_wan, mart.project_wan, coalesce(other_columns.other_wan, 0) as other_wan,
+    three_public.total_wan as three_public_wan, three_public.parts_wan as three_public_parts_wan,
+    coalesce(three_public.has_parts, false) as three_public_has_parts
+from documents
+left join staged using (document_id)
+left join mart_unit_year as mart using (document_id)
+left join summary using (document_id)
+left join other_columns using (document_id)
+left join three_public using (document_id)
+"""
+
+
+@dataclass
+class DocumentHeadline:
+    file_name: str
+    folder: str
+    status: str
+    phase: str | None
+    page_count: int | None
+    parse_seconds: float | None
+    in_marts: bool
+    failures: list[str]
+
+    @property
+    def is_unreadable(self) -> bool:
+        """No text could be read (scanned, damaged, encrypted, over a limit): what it is stays unknown."""
+        return self.status in UNREADABLE
+
+    @property
+    def is_budget_disclosure(self) -> bool:
+        """A readable budget disclosure: read as one (in the marts) or meant as one and not read."""
+        return self.phase != "final" and self.status not in ("not_budget_disclosure", "duplicate", "final_accounts", *UNREADABLE)
+
+    @property
+    def is_consistent(self) -> bool:
+        return self.in_marts and not self.failures
+
+
+def _close(a: Decimal | None, b: Decimal | None) -> bool:
+    return a is not None and b is not None and abs(a - b) <= HEADLINE_TOLERANCE_WAN
+
+
+def headline_failures(row: dict) -> list[str]:
+    """Which headline identities of one document do not hold (empty: all hold)."""
+    if not row["in_marts"]:
+        return ["not in the marts"]
+    failures = []
+    income, summary_exp, table_exp = row["total_budget_wan"], row["summary_expenditure_wan"], row["expenditure_total_wan"]
+    if not _close(income, summary_exp):
+        failures.append("收入总计 ≠ 支出总计")
+    if not _close(summary_exp if summary_exp is not None else income, table_exp):
+        failures.append("收支总表 ≠ 支出总表")
+    basic, project = row["basic_wan"], row["project_wan"]
+    split = (basic or 0) + (project or 0)
+    # the other columns add to the total in some templates and are 其中 (within 基本/项目) in others
+    if basic is None and project is None or not (_close(split, table_exp) or _close(split + row["other_wan"], table_exp)):
+        failures.append("基本 + 项目 ≠ 总计")
+    if row["three_public_has_parts"] and not _close(row["three_public_wan"], row["three_public_parts_wan"]):
+        failures.append("三公 ≠ its parts")
+    return failures
+
+
+def read_headlines(warehouse: Path, raw_dir: Path) -> list[DocumentHeadline]:
+    query = _HEADLINES.format(other=", ".join(f"'{m}'" for m in OTHER_EXPENDITURE_MEASURES))
+    with duckdb.connect(str(warehouse), read_only=True) as con:
+        cursor = con.execute(query)
+        names = [d[0] for d in cursor.description]
+        rows = [dict(zip(names, r)) for r in cursor.fetchall()]
+    folders = {p.name: p.parent.relative_to(raw_dir).as_posix() for p in raw_dir.rglob("*") if p.is_file()}
+    return [
+        DocumentHeadline(
+            file_name=r["file_name"], folder=folders.get(r["file_name"], "."), status=r["status"], phase=r["phase"],
+            page_count=r["page_count"], parse_seconds=r["parse_seconds"], in_marts=r["in_marts"],
+            failures=headline_failures(r) if r["status"] not in ("not_budget_disclosure", "final_accounts") else [],
+        )
+        for r in rows
+    ]
+
+
+def failing_checks(warehouse: Path) -> list[tuple[str, int, int]]:
+    """(check, documents failing, documents checked) per reconciliation rule."""
+    with duckdb.connect(str(warehouse), read_only=True) as con:
+        return con.execute(
+            "select check_name, count(distinct case when status = 'fail' then document_id end), count(distinct document_id) "
+            "from dq_check_result group by check_name order by 2 desc, 1"
+        ).fetchall()
+
+
+def report(headlines: list[DocumentHeadline], checks: list[tuple[str, int, int]]) -> str:
+    """The survey as text: one line per folder, then the totals, the failing checks and the documents to look at."""
+    from collections import Counter
+
+    from tabulate import tabulate
+
+    def summarise(docs: list[DocumentHeadline]) -> list:
+        budget = [d for d in docs if d.is_budget_disclosure]
+        identified = [d for d in budget if d.in_marts]
+        consistent = [d for d in budget if d.is_consistent]
+        statuses = Counter(d.status for d in docs)
+        share = f"{100 * len(consistent) / len(budget):.1f}%" if budget else "–"
+        unreadable = sum(d.is_unreadable for d in docs)
+        return [len(docs), ", ".join(f"{s} {n}" for s, n in sorted(statuses.items())), unreadable, len(budget), len(identified), len(consistent), share]
+
+    folders = sorted({d.folder for d in headlines})
+    table = [[folder, *summarise([d for d in headlines if d.folder == folder])] for folder in folders]
+    table.append(["all", *summarise(headlines)])
+    pages = sum(d.page_count or 0 for d in headlines if d.parse_seconds)
+    seconds = sum(d.parse_seconds or 0 for d in headlines)
+    lines = [
+        tabulate(table, headers=["folder", "files", "statuses", "unreadable", "budget disclosures", "identified", "headline-consistent", "share"]),
+        "",
+        f"parse speed: {pages} pages in {seconds:.1f} s of parsing = {pages / seconds:.1f} pages/s per core" if seconds else "parse speed: –",
+        "",
+        "reconciliation checks (documents failing / documents checked):",
+        tabulate([[name, failing, checked] for name, failing, checked in checks], headers=["check", "failing", "checked"]),
+        "",
+        "budget disclosures not headline-consistent:",
+    ]
+    for d in headlines:
+        if d.is_budget_disclosure and not d.is_consistent:
+            lines.append(f"  {d.folder}/{d.file_name}  [{d.status}]  {'; '.join(d.failures)}")
+    return "\n".join(lines)
