@@ -54,7 +54,7 @@ def plausible_unit_name(name: str | None) -> str | None:
         return None
     name = compact_label(name).strip("#*:：·.。 ")
     name = re.sub(r"[（(]?(?:盖章|公章)[）)]?$", "", name)
-    name = re.sub(r"(?<=[局委办厅院所站队会心])部门$", "", name)  # 北京市信访办公室部门 → …办公室
+    name = re.sub(r"(?<=[局委办厅院所站队会心室])部门$", "", name)  # 北京市信访办公室部门 → …办公室
     name = re.sub(r"[（(]汇总[)）]$", "", name)  # the scope, not the name (部门 汇总 budgets)
     if not 2 <= len(name) <= 48 or _NOT_A_NAME.search(name) or re.search(r"\d", name):
         return None
@@ -104,6 +104,23 @@ def labelled_unit(text: str) -> str | None:
     return plausible_unit_name(match.group("name")) if match else None
 
 
+_INTRODUCTION = re.compile(r"^(?P<name>[^，。、：:；;（(]{3,40}?)(?:属于|是|为|作为|主要职责|的主要职责|负责|成立于|设立于)")
+
+
+def _introduced_unit(blocks: list[Block]) -> str | None:
+    """The unit named as the subject of the first sentence after a 部门情况说明 / 职责 heading."""
+    after_heading = False
+    for b in blocks:
+        text = compact_label(b.text)
+        match = _INTRODUCTION.match(text) if after_heading else None
+        name = plausible_unit_name(match.group("name")) if match else None
+        if name:
+            return name
+        if re.search(r"(部门|单位)(情况|概况|基本情况)|主要职[责能]|职责情况", text) and len(text) <= 24:
+            after_heading = True
+    return None
+
+
 def _labelled_names(blocks: list[Block]) -> list[str]:
     names: list[str] = []
     for b in blocks:
@@ -124,6 +141,9 @@ def identify(blocks: list[Block], table_titles: list[str], table_disclosers: lis
     cover = _cover_text(blocks)
     title_name, title_year, title_scope, title_phase = _from_title(cover)
     tried.append(f"cover title '{cover[:40]}'" if cover else "cover title (none)")
+    if title_phase is None:  # no cover: the first heading (第一部分 2026年度部门预算情况说明) still dates it
+        heading = "".join(compact_label(b.text) for b in blocks[:2])
+        _, title_year, title_scope, title_phase = _from_title(re.sub(r"^第[一二三四五六七八九十\d]+部分", "", heading))
 
     labelled = _labelled_names(blocks[:60]) or _labelled_names(blocks)  # the cover first, else anywhere
     tried.append("labelled lines 预算单位/单位名称/部门名称/部门/预算主管部门/编制单位/编制部门")
@@ -137,6 +157,9 @@ def identify(blocks: list[Block], table_titles: list[str], table_disclosers: lis
         unit = disclosers.most_common(1)[0][0]
     elif title_name:
         unit = title_name
+    else:
+        unit = _introduced_unit(blocks[:120])
+        tried.append("the unit the 部门情况说明 introduces (北京市气象局属于… / …是…)")
 
     year = title_year
     if year is None:

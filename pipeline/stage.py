@@ -16,6 +16,7 @@ from pathlib import Path
 
 import polars as pl
 
+from pipeline.cleaning import is_amount
 from pipeline.identify import identify
 from pipeline.intermediate import IntermediateDocument, UnreadableDocument
 from pipeline.narrative.facts import extract_facts
@@ -58,7 +59,7 @@ SCHEMAS: dict[str, dict[str, pl.DataType]] = {
     "budget_changes": {
         "document_id": pl.String, "statement_seq": pl.Int32, "section": pl.String, "item_kind": pl.String,
         "item_label": pl.String, "subject_path": pl.String, "stated_subject_code": pl.String, "current_wan": MONEY, "change_wan": MONEY,
-        "change_pct": pl.Decimal(20, 4), "prior_basis": pl.String, "sentence": pl.String,
+        "change_pct": pl.Decimal(20, 4), "change_pct_decimals": pl.Int32, "prior_basis": pl.String, "sentence": pl.String,
         "source_line": pl.Int32, "page": pl.Int32,
     },
     "narrative_facts": {
@@ -86,6 +87,22 @@ def document_id_of(sha256: str) -> str:
 def _frame(name: str, rows: list[dict]) -> pl.DataFrame:
     schema = SCHEMAS[name]
     return pl.DataFrame([{k: r.get(k) for k in schema} for r in rows], schema=schema, orient="row")
+
+
+# “本部门无当年政府性基金预算收支，并已公开空表。” / “表9 … 是 不涉及” / “国有资本经营预算支出为0”
+_EMPTINESS = re.compile(
+    r"空\s*白?\s*表|本表无数据|无此项|不涉及|(?:无|没有|未安排|未使用)[^。；]{0,30}(?:收支|支出|收入|经费|预算|资金)|为\s*0(?:\.0+)?\s*万?元|为零"
+)
+_KIND_WORDS = {
+    "government_fund": "政府性基金", "state_capital": "国有资本经营", "three_public": "三公",
+    "carryover": "结转", "entrusted_services": "委托业务", "project_expenditure": "项目",
+}
+
+
+def _emptiness_stated(kind: str, title: str, blocks) -> bool:
+    """Whether the document says anywhere (its narrative, its contents) that this table is empty."""
+    word = _KIND_WORDS.get(kind, title)
+    return any(word in b.text and _EMPTINESS.search(b.text) for b in blocks)
 
 
 def _preference(region: TableRegion) -> tuple[int, int]:
@@ -150,7 +167,8 @@ def stage_read_document(doc: IntermediateDocument, base: dict, staged: StagedDoc
         table_rows.append({
             "document_id": doc_id, "table_kind": region.kind, "table_number": region.number, "ordinal": region.ordinal,
             "title": region.title, "published_unit": region.unit, "discloser": region.discloser,
-            "row_count": 0, "is_empty": True, "has_empty_statement": region.empty_statement is not None,
+            "row_count": 0, "is_empty": not any(is_amount(c) for r in region.rows for c in r.cells),
+            "has_empty_statement": region.empty_statement is not None,
             "source_line": region.first_line, "page": region.page,
         })
         if region.kind in SUBJECT_KINDS and region.kind not in subject_tables:
@@ -183,11 +201,15 @@ def stage_read_document(doc: IntermediateDocument, base: dict, staged: StagedDoc
                     "source_line": row.line, "page": row.page,
                 })
     paras = paragraphs(doc.blocks)
+    for record in table_rows:
+        if record["is_empty"] and not record["has_empty_statement"]:
+            record["has_empty_statement"] = _emptiness_stated(record["table_kind"], record["title"], doc.blocks)
     change_rows = [
         {
             "document_id": doc_id, "statement_seq": seq, "section": c.section, "item_kind": c.item_kind,
             "item_label": c.item_label, "subject_path": "/".join(c.subject_path) or None, "stated_subject_code": c.subject_code,
             "current_wan": c.current_wan, "change_wan": c.change_wan, "change_pct": c.change_pct,
+            "change_pct_decimals": None if c.change_pct is None else max(0, -c.change_pct.as_tuple().exponent),
             "prior_basis": c.prior_basis, "sentence": c.sentence, "source_line": c.line, "page": c.page,
         }
         for seq, c in enumerate(extract_changes(paras))
@@ -202,15 +224,14 @@ def stage_read_document(doc: IntermediateDocument, base: dict, staged: StagedDoc
     core = [t for t in tables if t.kind in CORE_KINDS]
     has_narrative = bool(fact_rows or change_rows)
     content = "tables+narrative" if core and has_narrative else "tables" if core else "narrative"
-    if not core and not (has_narrative and identity.titled and unit and year):
-        status, reason = "not_loaded", "no standard budget table was found; is this a 部门/单位预算公开 document?"
-        if not has_narrative:
-            status = "not_budget_disclosure"
-            if tables:
-                reason = f"no 收支总表, 收入 or 支出 table; found only: {', '.join(t.title for t in tables[:5])}"
-        elif unit is None or year is None:
-            status = "unidentified"
-            reason = f"budget statements without tables, and the discloser or year not found; tried: {'; '.join(identity.tried)}"
+    if not core and not (has_narrative and identity.titled):
+        status = "not_budget_disclosure"
+        reason = "no 收支总表, 收入 or 支出 table, and the cover does not name a 预算/决算 disclosure"
+        if tables:
+            reason += f"; found only: {', '.join(t.title for t in tables[:5])}"
+    elif not core and (unit is None or year is None):
+        status = "unidentified"
+        reason = f"budget statements without tables, and the discloser or year not found; tried: {'; '.join(identity.tried)}"
     elif identity.phase == "final":
         status, reason = "final_accounts", "final accounts (部门决算): recognised, not read into the budget facts"
     elif unit is None or year is None:

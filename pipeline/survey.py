@@ -29,7 +29,7 @@ OTHER_EXPENDITURE_MEASURES = ("reserve", "upper_remittance", "operating_expendit
 
 _HEADLINES = """
 with documents as (
-    select document_id, file_name, status, unit_name, year, page_count from document_status
+    select document_id, file_name, status, unit_name, unit_key, year, page_count, content, is_current from document_status
 ),
 staged as (
     select document_id, phase, parse_seconds from staging.documents
@@ -39,10 +39,18 @@ summary as (
     from staging.line_items where table_kind = 'budget_summary' and measure = 'total' group by document_id
 ),
 other_columns as (
-    select document_id, sum(amount_wan) as other_wan
-    from staging.subject_amounts
-    where table_kind = 'expenditure' and row_kind = 'total' and measure in ({other})
-    group by document_id
+    -- the 支出总表's other columns, else the 收支总表's other purpose lines
+    select document_id, coalesce(max(table_wan), max(summary_wan)) as other_wan from (
+        select document_id, sum(amount_wan) as table_wan, null as summary_wan
+        from staging.subject_amounts
+        where table_kind = 'expenditure' and row_kind = 'total' and measure in ({other})
+        group by document_id
+        union all
+        select document_id, null, sum(amount_wan)
+        from staging.line_items
+        where table_kind = 'budget_summary' and side = 'expenditure' and measure = 'total' and item_key in ({other})
+        group by document_id
+    ) group by document_id
 ),
 three_public as (
     select document_id, total_wan,
@@ -54,6 +62,7 @@ three_public as (
 )
 select
     documents.file_name, documents.status, staged.phase, documents.page_count, staged.parse_seconds,
+    documents.content, documents.unit_key, documents.year, documents.is_current,
     mart.document_id is not null as in_marts,
     mart.total_budget_wan, summary.summary_expenditure_wan, mart.expenditure_total_wan,
     mart.basic_wan, mart.project_wan, coalesce(other_columns.other_wan, 0) as other_wan,
@@ -78,6 +87,8 @@ class DocumentHeadline:
     parse_seconds: float | None
     in_marts: bool
     failures: list[str]
+    narrative_only: bool = False  # the narrative part of a two-file disclosure whose tables file is not in the corpus
+
 
     @property
     def is_unreadable(self) -> bool:
@@ -87,7 +98,10 @@ class DocumentHeadline:
     @property
     def is_budget_disclosure(self) -> bool:
         """A readable budget disclosure: read as one (in the marts) or meant as one and not read."""
-        return self.phase != "final" and self.status not in ("not_budget_disclosure", "duplicate", "final_accounts", *UNREADABLE)
+        return (
+            self.phase != "final" and not self.narrative_only
+            and self.status not in ("not_budget_disclosure", "duplicate", "final_accounts", "narrative_part", *UNREADABLE)
+        )
 
     @property
     def is_consistent(self) -> bool:
@@ -125,26 +139,33 @@ def read_headlines(warehouse: Path, raw_dir: Path) -> list[DocumentHeadline]:
         names = [d[0] for d in cursor.description]
         rows = [dict(zip(names, r)) for r in cursor.fetchall()]
     folders = {p.name: p.parent.relative_to(raw_dir).as_posix() for p in raw_dir.rglob("*") if p.is_file()}
-    return [
-        DocumentHeadline(
-            file_name=r["file_name"], folder=folders.get(r["file_name"], "."), status=r["status"], phase=r["phase"],
+    # a two-file disclosure is one: its narrative part counts with its tables file
+    with_tables = {(r["unit_key"], r["year"]) for r in rows if r["in_marts"] and r["content"] != "narrative"}
+    headlines = []
+    for r in rows:
+        narrative = r["content"] == "narrative" and r["status"] == "loaded"
+        status = "narrative_part" if narrative and (r["unit_key"], r["year"]) in with_tables else r["status"]
+        headlines.append(DocumentHeadline(
+            file_name=r["file_name"], folder=folders.get(r["file_name"], "."), status=status, phase=r["phase"],
             page_count=r["page_count"], parse_seconds=r["parse_seconds"], in_marts=r["in_marts"],
-            failures=headline_failures(r) if r["status"] not in ("not_budget_disclosure", "final_accounts") else [],
-        )
-        for r in rows
-    ]
+            failures=headline_failures(r) if status not in ("not_budget_disclosure", "final_accounts", "narrative_part") else [],
+            narrative_only=narrative and status != "narrative_part",
+        ))
+    return headlines
 
 
-def failing_checks(warehouse: Path) -> list[tuple[str, int, int]]:
-    """(check, documents failing, documents checked) per reconciliation rule."""
+def failing_checks(warehouse: Path) -> list[tuple[str, int, int, int]]:
+    """(check, documents failing, documents checked, documents where it could not run) per rule."""
     with duckdb.connect(str(warehouse), read_only=True) as con:
         return con.execute(
-            "select check_name, count(distinct case when status = 'fail' then document_id end), count(distinct document_id) "
+            "select check_name, count(distinct case when status = 'fail' then document_id end), "
+            "count(distinct case when status <> 'not_run' then document_id end), "
+            "count(distinct case when status = 'not_run' then document_id end) "
             "from dq_check_result group by check_name order by 2 desc, 1"
         ).fetchall()
 
 
-def report(headlines: list[DocumentHeadline], checks: list[tuple[str, int, int]]) -> str:
+def report(headlines: list[DocumentHeadline], checks: list[tuple[str, int, int, int]]) -> str:
     """The survey as text: one line per folder, then the totals, the failing checks and the documents to look at."""
     from collections import Counter
 
@@ -157,7 +178,9 @@ def report(headlines: list[DocumentHeadline], checks: list[tuple[str, int, int]]
         statuses = Counter(d.status for d in docs)
         share = f"{100 * len(consistent) / len(budget):.1f}%" if budget else "–"
         unreadable = sum(d.is_unreadable for d in docs)
-        return [len(docs), ", ".join(f"{s} {n}" for s, n in sorted(statuses.items())), unreadable, len(budget), len(identified), len(consistent), share]
+        narrative_only = sum(d.narrative_only for d in docs)
+        return [len(docs), ", ".join(f"{s} {n}" for s, n in sorted(statuses.items())), unreadable, narrative_only,
+                len(budget), len(identified), len(consistent), share]
 
     folders = sorted({d.folder for d in headlines})
     table = [[folder, *summarise([d for d in headlines if d.folder == folder])] for folder in folders]
@@ -165,12 +188,17 @@ def report(headlines: list[DocumentHeadline], checks: list[tuple[str, int, int]]
     pages = sum(d.page_count or 0 for d in headlines if d.parse_seconds)
     seconds = sum(d.parse_seconds or 0 for d in headlines)
     lines = [
-        tabulate(table, headers=["folder", "files", "statuses", "unreadable", "budget disclosures", "identified", "headline-consistent", "share"]),
+        "statuses: narrative_part = the narrative file of a two-file disclosure whose tables file is here too;",
+        "'narrative only' = the narrative file of a two-file disclosure whose tables file is not in this corpus",
+        "(no headline tables to check: not counted among budget disclosures); 'unreadable' = no text layer or damaged.",
+        "",
+        tabulate(table, headers=["folder", "files", "statuses", "unreadable", "narrative only", "budget disclosures", "identified",
+                                "headline-consistent", "share"]),
         "",
         f"parse speed: {pages} pages in {seconds:.1f} s of parsing = {pages / seconds:.1f} pages/s per core" if seconds else "parse speed: –",
         "",
-        "reconciliation checks (documents failing / documents checked):",
-        tabulate([[name, failing, checked] for name, failing, checked in checks], headers=["check", "failing", "checked"]),
+        "reconciliation checks (documents failing / documents checked / documents lacking the table it needs):",
+        tabulate(checks, headers=["check", "failing", "checked", "not run"]),
         "",
         "budget disclosures not headline-consistent:",
     ]

@@ -10,7 +10,7 @@ from pipeline.stage import stage_document
 
 RAW = Path(__file__).resolve().parent.parent / "data" / "raw"
 SAMPLES = [p.read_bytes() for p in sorted(RAW.glob("*.txt"))]
-STATUSES = {"loaded", "partial", "not_loaded", "not_budget_disclosure", "empty"}
+STATUSES = {"loaded", "partial", "not_budget_disclosure", "unidentified", "final_accounts", "empty"}
 
 
 @st.composite

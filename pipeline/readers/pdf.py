@@ -79,6 +79,14 @@ def _split_line(words: list[dict]) -> list[tuple[str, float, float]]:
     return cells
 
 
+def _without_overprint(page):
+    """The page without fake-bold overprinting: some producers print each glyph of a bold
+    title several times at (almost) the same place (表表表表1111), which reads as repeated text."""
+    chars = page.chars
+    seen = {(c["text"], round(c["x0"]), round(c["top"])) for c in chars}
+    return page.dedupe_chars(tolerance=1) if len(chars) - len(seen) > 0.05 * len(chars) else page
+
+
 def _bands(rows: list[list[tuple[str, float, float]]]) -> list[list[float]]:
     """Column bands of an unruled table: the merged x extents of its data cells."""
     intervals = sorted([x0, x1] for row in rows if any(is_amount(c[0]) for c in row) for _, x0, x1 in row)
@@ -200,6 +208,7 @@ def read(path: Path, data: bytes, max_pages: int | None = None, max_seconds: flo
                 without_text.append(number)
                 page_items.append([])
                 continue
+            original, page = page, _without_overprint(page)
             items = []
             tables = page.find_tables()
             boxes = [t.bbox for t in tables]
@@ -216,7 +225,7 @@ def read(path: Path, data: bytes, max_pages: int | None = None, max_seconds: flo
             items.sort(key=lambda item: item[0])
             _align_unruled(items)
             page_items.append(items)
-            page.flush_cache()
+            original.flush_cache()
         if without_text and len(without_text) == len(pages):
             raise UnreadableDocument("needs_ocr", f"{path.name}: none of its {len(pages)} pages has a text layer (a scan); run OCR (e.g. ocrmypdf) and submit the result")
         if without_text:

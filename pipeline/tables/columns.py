@@ -26,12 +26,13 @@ ECONOMIC_CLASS_COLUMNS: list[tuple[str, str]] = [
 ]
 
 _MEASURE_RULES: list[tuple[str, str]] = [
+    (r"^单位(编码|代码)$", "unit_code"),  # tables listed by unit (单位编码 | 单位名称 | 合计 …)
+    (r"预算单位|^单位名称$|^单位[（(]项目[)）]名称$|^单位$", "unit"),
     (r"项目名称", "project_name"),
     (r"名称|内容|^项目$", "name"),
     (r"代码|编码|^[类款项]$|^科目$", "code"),
     (r"小计", "subtotal"),
-    (r"预算单位|单位名称|^单位$", "unit"),
-    (r"合计$|总计$|^预算数$|^金额$|^本年预算数?$", "total"),
+    (r"合计$|总计$|^预算数$|金额$|^本年预算数?$", "total"),
     (r"人员经费|人员支出|^人员类", "personnel"),
     (r"公用经费|公用支出", "public"),
     (r"基本支出", "basic"),
@@ -56,7 +57,7 @@ _MEASURE_RULES: list[tuple[str, str]] = [
     (r"财政拨款", "fiscal_subtotal"),
 ]
 
-NON_VALUE = {"name", "project_name", "code", "unit"}
+NON_VALUE = {"name", "project_name", "code", "unit", "unit_code"}
 
 
 def measure_of(label: str) -> str | None:

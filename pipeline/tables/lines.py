@@ -61,6 +61,9 @@ _EXPENDITURE_ITEMS: list[tuple[str, str]] = [
     (r"支出总计|支出合计|^合计$|^总计$", "expenditure_total"),
     (r"^基本支出$|人员经费和公用经费", "basic"),
     (r"^项目支出$|专项业务经费", "project"),
+    (r"上缴上级", "upper_remittance"),
+    (r"事业单位经营支出", "operating_expenditure"),
+    (r"对附属单位补助", "affiliated_subsidy"),
 ]
 _CARRYOVER_SCOPED = {"general_public_budget", "government_fund", "state_capital", "special_account", "unit_funds"}
 
@@ -119,6 +122,21 @@ def _header_and_data(region: TableRegion, is_item) -> tuple[list, list]:
     return header, data
 
 
+_SPILLED = re.compile(r"^([\u4e00-\u9fff（）()]{1,4})\s+(\S+)$")
+
+
+def _rejoin_spilled_labels(cells: tuple[str, ...]) -> tuple[str, ...]:
+    """“1、人员经费和公用经费支 | 出 2,022.39”: the end of a wrapped label fell into the amount's
+    column; it goes back to its label."""
+    out = list(cells)
+    for j in range(1, len(out)):
+        match = _SPILLED.match(out[j])
+        if match and is_amount(match.group(2)) and out[j - 1] and not is_amount(out[j - 1]):
+            out[j - 1] += match.group(1)
+            out[j] = match.group(2)
+    return tuple(out)
+
+
 def interpret_two_sided(region: TableRegion) -> list[LineItem]:
     """收支总表 / 财政拨款收支总表: label/amount pairs, income on the left, expenditure on the right."""
     header, data = _header_and_data(region, lambda x: False)
@@ -130,7 +148,7 @@ def interpret_two_sided(region: TableRegion) -> list[LineItem]:
     items: list[LineItem] = []
     in_carryover = False
     for row in data:
-        cells = row.cells
+        cells = _rejoin_spilled_labels(row.cells)
         k = 0
         while k < len(cells):
             label = cells[k]

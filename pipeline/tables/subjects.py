@@ -56,6 +56,9 @@ def split_subject_cells(cells: tuple[str, ...]) -> tuple[str | None, str, int | 
         if not cell:
             i += 1
             continue
+        if not parts and re.fullmatch(r"\d{1,2}", cell) and any(c.strip() and not is_amount(c) for c in cells[i + 1 : i + 3]):
+            i += 1  # a 序号 (row number) column before the code or name
+            continue
         if _SPACED_CODE.fullmatch(cell) and not parts:  # “208 01 09” in one cell
             parts.extend(cell.split())
             last_code = i
@@ -184,8 +187,15 @@ def interpret_subject_table(region: TableRegion) -> SubjectTable:
         for m in (m for _, m in value_columns):
             if m not in measures_seen:
                 measures_seen.append(m)
+        unit_code_col = measures.index("unit_code") if "unit_code" in measures else None
+        unit_col = measures.index("unit") if "unit" in measures else None
         for block in data:
             code, name, idx = split_subject_cells(block.cells)
+            if unit_code_col is not None and code is not None and block.cells[unit_code_col].strip() == code:
+                # 119 | 西安市统计局: a unit's code and name, not a subject
+                code = None
+                name = tidy_name(block.cells[unit_col]) if unit_col is not None and unit_col < len(block.cells) else name
+                idx = unit_col if unit_col is not None else idx
             if code is None and not name:
                 if rows and any(is_amount(c) for c in block.cells):
                     _merge_spill(rows[-1], block, value_columns, compacted, unit)
@@ -196,7 +206,8 @@ def interpret_subject_table(region: TableRegion) -> SubjectTable:
             if code is not None and len(code) == 3:
                 current_class = code
             if code is None and not _TOTAL.match(name):
-                row_kind = "unit_subtotal" if region.kind == "project_expenditure" or _is_unit_row(name) else None
+                unit_row = _is_unit_row(name) or (unit_col is not None and idx == unit_col)
+                row_kind = "unit_subtotal" if region.kind == "project_expenditure" or unit_row else None
                 if row_kind is None:
                     problems.append(f"{region.title}: line {block.line}: row '{name}' has no subject code; skipped")
                     continue
@@ -226,7 +237,9 @@ def interpret_subject_table(region: TableRegion) -> SubjectTable:
     rows = _without_repeated_rows(rows, problems, region.title)
     if region.kind != "project_expenditure":
         _assign_unit_rows(rows)
-    if region.kind in _FUNCTIONAL_KINDS and any("经济分类" in compact_label(" ".join(r.cells)) for r in region.rows[:4]):
+    head = compact_label(" ".join(" ".join(r.cells) for r in region.rows[:4]))
+    # listed by two classifications at once: functional × economic, or 部门 × 政府 economic
+    if (region.kind in _FUNCTIONAL_KINDS and "经济分类" in head) or (region.kind in ECONOMIC_KINDS and re.search(r"政府(?:预算)?(?:支出)?经济", head)):
         rows = _summed_per_subject(rows, problems, region.title)
     return SubjectTable(region, rows, measures_seen, problems)
 
@@ -273,7 +286,8 @@ def _aligned_across_pages(data: list[Block]) -> list[Block]:
 def _summed_per_subject(rows: list[SubjectRow], problems: list[str], title: str) -> list[SubjectRow]:
     """A functional table listed by functional × economic subject (2139899-其他农林水支出 |
     50601-资本性支出 | 31003-专用设备购置 …) repeats each functional code once per economic
-    subject: its functional figure is the sum of those rows."""
+    subject, an economic table listed by 部门 × 政府 subject (30101 | 50101 …, 30101 | 50501 …)
+    each 部门 code once per 政府 code: the subject's figure is the sum of its rows."""
     merged: dict[str, SubjectRow] = {}
     out: list[SubjectRow] = []
     repeated = 0
@@ -291,7 +305,7 @@ def _summed_per_subject(rows: list[SubjectRow], problems: list[str], title: str)
             if amount is not None:
                 first.amounts_wan[measure] = (first.amounts_wan.get(measure) or Decimal(0)) + amount
     if repeated:
-        problems.append(f"{title}: listed by functional × economic subject; {repeated} rows summed into their functional subject")
+        problems.append(f"{title}: listed by two classifications at once; {repeated} rows summed into their subject")
     return out
 
 

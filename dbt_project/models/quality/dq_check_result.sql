@@ -35,12 +35,14 @@ documents as (
 
 half_unit as (
 
-    -- half of one cent of the published unit, in 万元
+    -- half of one cent of the published unit, in 万元; one row per table kind (a document may
+    -- print two tables of a kind, e.g. 一般公共预算支出 by function and by economic subject)
     select
         document_id,
         table_kind,
-        case published_unit when '元' then 0.0000005 when '亿元' then 50 else 0.005 end as half_unit_wan
+        max(case published_unit when '元' then 0.0000005 when '亿元' then 50 else 0.005 end) as half_unit_wan
     from tables
+    group by document_id, table_kind
 
 ),
 
@@ -312,7 +314,9 @@ statements as (
                  expected_wan: table_totals.project_wan, actual_wan: stated.project_wan},
                 {kind: 'basic_expenditure', check_name: 'narrative_personnel_equals_table', subject: '人员经费',
                  expected_wan: table_totals.personnel_wan, actual_wan: stated.personnel_wan},
-                {kind: 'basic_expenditure', check_name: 'operating_funds_equals_public', subject: '机关运行经费 = 公用经费',
+                -- 机关运行经费 is the 公用经费 of 行政 and 参公 units: within a department's 公用经费, equal to it
+                -- only where every unit is one of those, which a document does not always say
+                {kind: 'basic_expenditure', check_name: 'operating_funds_within_public', subject: '机关运行经费 ≤ 公用经费',
                  expected_wan: table_totals.public_wan, actual_wan: stated.operating_funds_wan}
             ], recursive := true)
         from totals_by_table as table_totals
@@ -406,6 +410,7 @@ all_checks as (
         case
             when expected_wan is null and actual_wan is null then true
             when check_name = 'no_factor_10000_between_tables' then false
+            when check_name = 'operating_funds_within_public' then actual_wan <= expected_wan + tolerance_wan
             else abs(coalesce(expected_wan, 0) - coalesce(actual_wan, 0)) <= tolerance_wan
         end as passed
     from numeric_checks
@@ -413,6 +418,38 @@ all_checks as (
     union all select * from presence
     union all select * from code_names
     union all select * from changes
+
+),
+
+-- a check whose table the document does not carry cannot run: it says so, it does not pass
+required_tables as (
+
+    select * from (values
+        ('summary_income_equals_expenditure', 'budget_summary', '收支总表'),
+        ('basic_plus_project_expenditure', 'expenditure', '支出总表'),
+        ('personnel_plus_public_basic_expenditure', 'basic_expenditure', '基本支出表'),
+        ('three_public_items_sum_to_total', 'three_public', '“三公”经费表')
+    ) as required (check_name, table_kind, table_label)
+
+),
+
+not_run as (
+
+    select
+        documents.document_id,
+        required_tables.check_name,
+        required_tables.table_label as subject,
+        cast(null as decimal(20, 6)) as expected_wan,
+        cast(null as decimal(20, 6)) as actual_wan,
+        cast(null as decimal(20, 6)) as tolerance_wan,
+        'not run: the document has no ' || required_tables.table_label as cells
+    from documents
+    cross join required_tables
+    where documents.has_tables and documents.status in ('loaded', 'partial')
+        and not exists (
+            select 1 from tables
+            where tables.document_id = documents.document_id and tables.table_kind = required_tables.table_kind
+        )
 
 ),
 
@@ -432,6 +469,23 @@ final as (
         case when all_checks.passed then 'pass' else 'fail' end as status
     from all_checks
     inner join documents on all_checks.document_id = documents.document_id
+
+    union all
+
+    select
+        not_run.document_id,
+        documents.unit_key,
+        cast(documents.year as integer),
+        not_run.check_name,
+        not_run.subject,
+        not_run.expected_wan,
+        not_run.actual_wan,
+        cast(null as decimal(20, 6)),
+        not_run.tolerance_wan,
+        not_run.cells,
+        'not_run'
+    from not_run
+    inner join documents on not_run.document_id = documents.document_id
 
 )
 
