@@ -188,7 +188,7 @@ def _survey(args: argparse.Namespace) -> int:
         built = _build(argparse.Namespace(raw_dir=str(raw), warehouse=str(warehouse), strict=False, workers=args.workers))
         if built != 0:
             return built
-    print(report(read_headlines(warehouse, raw), failing_checks(warehouse)))
+    print(report(read_headlines(warehouse), failing_checks(warehouse)))
     return 0
 
 

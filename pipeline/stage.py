@@ -27,7 +27,7 @@ from pipeline.tables.kinds import STANDARD_KINDS, kind_of, parse_title
 from pipeline.tables.lines import interpret_line_table
 from pipeline.tables.realign import realign_expenditure
 from pipeline.tables.segment import TableRegion, segment_tables
-from pipeline.tables.subjects import SubjectTable, interpret_subject_table
+from pipeline.tables.subjects import SubjectTable, code_from_other_tables, interpret_subject_table
 
 MONEY = pl.Decimal(20, 6)
 # a budget disclosure carries at least one of these; a file with none is something else
@@ -105,13 +105,18 @@ def _emptiness_stated(kind: str, title: str, blocks) -> bool:
     return any(word in b.text and _EMPTINESS.search(b.text) for b in blocks)
 
 
-def _preference(region: TableRegion) -> tuple[int, int]:
+def _preference(region: TableRegion) -> tuple[int, int, int]:
     """Where a document prints two tables of a kind, the one the facts read comes first:
     基本支出 by economic subject (not by function), 一般公共预算支出 by function (not by
     economic subject); otherwise the order of the document."""
-    economic = "经济分类" in region.title
+    economic = "经济分类" in region.title or (
+        "功能" not in region.title
+        and any(re.match(r"3\d\d(?!\d{2}\d)", c.strip()) for r in region.rows[:12] for c in r.cells[:3])
+    )
     preferred = economic if region.kind == "basic_expenditure" else not economic
-    return (0 if preferred else 1, region.ordinal)
+    # a contents entry that reads like a title (表3 | 部门综合预算支出总表) has no figures under it
+    has_figures = any(is_amount(c) for r in region.rows for c in r.cells)
+    return (0 if has_figures else 1, 0 if preferred else 1, region.ordinal)
 
 
 def _expected_kinds(doc: IntermediateDocument) -> list[str]:
@@ -185,6 +190,7 @@ def stage_read_document(doc: IntermediateDocument, base: dict, staged: StagedDoc
                     "subject_code": item.subject_code, "measure": item.measure, "amount_wan": item.amount_wan,
                     "source_line": item.line, "page": item.page,
                 })
+    problems += code_from_other_tables(subject_tables)
     if "expenditure" in subject_tables:
         problems += realign_expenditure(subject_tables["expenditure"], subject_tables)
     for kind, table in subject_tables.items():

@@ -8,7 +8,9 @@ reads the answer from it, so what it reports is what analysts get:
 - *headline-consistent*: identified, and the document's own headline identities hold within
   the rounding of printed figures (HEADLINE_TOLERANCE_WAN): 收入总计 = 支出总计 (收支总表) =
   支出总表 总计 = 基本 + 项目 + any other column of that total row (预留机动经费, 上缴上级,
-  事业单位经营, 对附属单位补助); the “三公” total = its parts (or the table is empty).
+  事业单位经营, 对附属单位补助) — or = 本年支出合计 where 支出总计 adds last year's carry-over —,
+  the 支出总表 equal to the 收支总表's 支出总计 or its 本年支出合计;
+  the “三公” total = its parts (or the table is empty).
 - *pages per second*: pages parsed over the parse seconds every document recorded (one core).
 """
 
@@ -35,7 +37,10 @@ staged as (
     select document_id, phase, parse_seconds from staging.documents
 ),
 summary as (
-    select document_id, max(case when item_key = 'expenditure_total' then amount_wan end) as summary_expenditure_wan
+    select
+        document_id,
+        max(case when item_key = 'expenditure_total' then amount_wan end) as summary_expenditure_wan,
+        max(case when item_key = 'current_year_expenditure' then amount_wan end) as summary_current_year_wan
     from staging.line_items where table_kind = 'budget_summary' and measure = 'total' group by document_id
 ),
 other_columns as (
@@ -64,7 +69,7 @@ select
     documents.file_name, documents.status, staged.phase, documents.page_count, staged.parse_seconds,
     documents.content, documents.unit_key, documents.year, documents.is_current,
     mart.document_id is not null as in_marts,
-    mart.total_budget_wan, summary.summary_expenditure_wan, mart.expenditure_total_wan,
+    mart.total_budget_wan, summary.summary_expenditure_wan, summary.summary_current_year_wan, mart.expenditure_total_wan,
     mart.basic_wan, mart.project_wan, coalesce(other_columns.other_wan, 0) as other_wan,
     three_public.total_wan as three_public_wan, three_public.parts_wan as three_public_parts_wan,
     coalesce(three_public.has_parts, false) as three_public_has_parts
@@ -120,25 +125,28 @@ def headline_failures(row: dict) -> list[str]:
     income, summary_exp, table_exp = row["total_budget_wan"], row["summary_expenditure_wan"], row["expenditure_total_wan"]
     if not _close(income, summary_exp):
         failures.append("收入总计 ≠ 支出总计")
-    if not _close(summary_exp if summary_exp is not None else income, table_exp):
+    # the 支出总表 is this year's spending: the 收支总表's 支出总计, or its 本年支出合计 where 结转下年 is added
+    if not (_close(summary_exp if summary_exp is not None else income, table_exp) or _close(row["summary_current_year_wan"], table_exp)):
         failures.append("收支总表 ≠ 支出总表")
     basic, project = row["basic_wan"], row["project_wan"]
     split = (basic or 0) + (project or 0)
     # the other columns add to the total in some templates and are 其中 (within 基本/项目) in others
-    if basic is None and project is None or not (_close(split, table_exp) or _close(split + row["other_wan"], table_exp)):
+    current_year = row["summary_current_year_wan"]
+    if basic is None and project is None or not any(
+        _close(split + other, total) for other in (0, row["other_wan"]) for total in (table_exp, current_year)
+    ):
         failures.append("基本 + 项目 ≠ 总计")
     if row["three_public_has_parts"] and not _close(row["three_public_wan"], row["three_public_parts_wan"]):
         failures.append("三公 ≠ its parts")
     return failures
 
 
-def read_headlines(warehouse: Path, raw_dir: Path) -> list[DocumentHeadline]:
+def read_headlines(warehouse: Path) -> list[DocumentHeadline]:
     query = _HEADLINES.format(other=", ".join(f"'{m}'" for m in OTHER_EXPENDITURE_MEASURES))
     with duckdb.connect(str(warehouse), read_only=True) as con:
         cursor = con.execute(query)
         names = [d[0] for d in cursor.description]
         rows = [dict(zip(names, r)) for r in cursor.fetchall()]
-    folders = {p.name: p.parent.relative_to(raw_dir).as_posix() for p in raw_dir.rglob("*") if p.is_file()}
     # a two-file disclosure is one: its narrative part counts with its tables file
     with_tables = {(r["unit_key"], r["year"]) for r in rows if r["in_marts"] and r["content"] != "narrative"}
     headlines = []
@@ -146,7 +154,7 @@ def read_headlines(warehouse: Path, raw_dir: Path) -> list[DocumentHeadline]:
         narrative = r["content"] == "narrative" and r["status"] == "loaded"
         status = "narrative_part" if narrative and (r["unit_key"], r["year"]) in with_tables else r["status"]
         headlines.append(DocumentHeadline(
-            file_name=r["file_name"], folder=folders.get(r["file_name"], "."), status=status, phase=r["phase"],
+            file_name=r["file_name"], folder=Path(r["file_name"]).parent.as_posix(), status=status, phase=r["phase"],
             page_count=r["page_count"], parse_seconds=r["parse_seconds"], in_marts=r["in_marts"],
             failures=headline_failures(r) if status not in ("not_budget_disclosure", "final_accounts", "narrative_part") else [],
             narrative_only=narrative and status != "narrative_part",
@@ -204,5 +212,5 @@ def report(headlines: list[DocumentHeadline], checks: list[tuple[str, int, int, 
     ]
     for d in headlines:
         if d.is_budget_disclosure and not d.is_consistent:
-            lines.append(f"  {d.folder}/{d.file_name}  [{d.status}]  {'; '.join(d.failures)}")
+            lines.append(f"  {d.file_name}  [{d.status}]  {'; '.join(d.failures)}")
     return "\n".join(lines)

@@ -135,10 +135,13 @@ def write_staged(con: duckdb.DuckDBPyConnection, batch: list[tuple[StagedDocumen
         remove_documents(con, [name for _, name in batch])
         present = {r[0] for r in run(con, f"select distinct document_id from {STAGING}.documents")}
         frames: dict[str, list[pl.DataFrame]] = {table: [] for table in SCHEMAS}
-        for staged, _file_name in batch:
+        for staged, file_name in batch:
             duplicate = staged.document_id in present
             present.add(staged.document_id)
             for table, frame in staged.frames.items():
+                if table == "documents":
+                    # the path under the raw directory: the same name may stand in two folders (2025/, 2026/)
+                    frame = frame.with_columns(pl.lit(file_name).alias("file_name"))
                 if table == "documents" and duplicate:
                     frame = frame.with_columns(
                         pl.lit("duplicate").alias("status"),

@@ -212,13 +212,14 @@ def interpret_labelled(region: TableRegion, classify) -> list[LineItem]:
     """One label per row, amounts by header (“三公”经费, 委托业务费, 上年结转结余)."""
     if classify is three_public_item:
         rows = [r for r in region.rows if not is_column_number_row(r.cells)]
-        first_numeric = next((i for i, r in enumerate(rows) if any(is_amount(c) for c in r.cells)), None)
+        # the first row of figures (a lone 2026 above the header is a year, not a figure)
+        first_numeric = next((i for i, r in enumerate(rows) if sum(is_amount(c) for c in r.cells) >= 2), None)
         if first_numeric is not None:
             head = rows[:first_numeric]
             named = {three_public_item(c) for r in head for c in r.cells if c} - {None}
             row_labels = [c for c in rows[first_numeric].cells if c and not is_amount(c)]
-            # items named across the header, and the data row not itself an item (unit / year labels)
-            if len(named) >= 3 and not any(three_public_item(c) for c in row_labels):
+            # items named across the header, and the data row not itself an item (合计 / unit / year labels)
+            if len(named) >= 3 and not any(three_public_item(c) not in (None, "total") for c in row_labels):
                 return _interpret_horizontal_three_public(region, head, rows[first_numeric:])
     header, data = _header_and_data(region, classify)
     measures = column_measures(header)
@@ -244,7 +245,7 @@ def _carried_header(header) -> list[list[str]]:
     cells it spans (never past the start of a group in the row above)."""
     width = max(len(r.cells) for r in header)
     carried: list[list[str]] = [[] for _ in range(width)]
-    group_starts: set[int] = set(range(width))  # the row above opens a group at these columns
+    group_starts: set[int] = set()  # the rows above open a group at these columns
     for r in header:
         cells = [r.cells[j] if j < len(r.cells) else "" for j in range(width)]
         current = ""
@@ -257,6 +258,17 @@ def _carried_header(header) -> list[list[str]]:
                 carried[j].append(current)
         group_starts = {j for j in range(width) if cells[j].strip()} | group_starts
     return carried
+
+
+def _period(label: str) -> str | None:
+    """Which year a column group of a side-by-side 三公 table stands for."""
+    label = compact_label(label)
+    if re.search(r"上年|增减|变化|比上年|差额", label):
+        return "other"
+    if re.search(r"当年|本年|预算数$", label):
+        return "current"
+    year = _YEAR_LABEL.search(label)
+    return year.group(1) if year and len(label) <= 8 else None
 
 
 _FUND_MEASURES = {"general_public_budget", "government_fund", "state_capital"}
@@ -274,15 +286,25 @@ def _interpret_horizontal_three_public(region: TableRegion, header, data) -> lis
     columns = _carried_header(header)
     keys: list[str | None] = []
     measures: list[str] = []
-    for labels in columns:
-        key = None
-        for label in reversed(labels):
-            key = three_public_item(label)
-            if key:
-                break
+    named_by: list[str] = []
+    # 上年 | 当年 | 增减变化 side by side: only the budget year's columns
+    periods = [_period(labels[0]) if labels else None for labels in columns]
+    current = "current" if "current" in periods else max((p for p in periods if p and p.isdigit()), default=None)
+    for labels, period in zip(columns, periods):
+        key, label_used = None, ""
+        if current is None or period in (current, None) and period != "other":
+            for label in reversed(labels):
+                key = three_public_item(label)
+                if key:
+                    label_used = label
+                    break
         fund = measure_of(labels[-1]) if labels else None
         keys.append(key)
+        named_by.append(label_used)
         measures.append(fund if fund in _FUND_MEASURES else "total")
+    # beside 会议费 / 培训费 the bare 合计 adds them in; the 三公 total is the column the header names 三公
+    if any(k == "total" and "三公" in n for k, n in zip(keys, named_by)):
+        keys = [None if k == "total" and "三公" not in n else k for k, n in zip(keys, named_by)]
     rows = [r for r in data if any(is_amount(c) for c in r.cells)]
     dated = [(int(m.group(1)), r) for r in rows for c in r.cells[:3] for m in [_YEAR_LABEL.search(c)] if m and not is_amount(c)]
     if dated:

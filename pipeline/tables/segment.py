@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from pipeline.cleaning import compact_label, find_published_unit
+from pipeline.cleaning import compact_label, find_published_unit, is_amount
 from pipeline.intermediate import Block
 from pipeline.tables.kinds import kind_of, parse_title, table_caption_number
 
@@ -57,7 +57,22 @@ def _title_in(block: Block) -> tuple[int | None, str] | None:
     non_empty = [c for c in block.cells if c]
     if len(non_empty) == 1:
         return parse_title(non_empty[0])
+    if 1 < len(non_empty) <= 5 and not any(is_amount(c) for c in non_empty):
+        # a title a broken text layer split into cells (年财政拨款 | 三公 | 经费支出情况表)
+        joined = parse_title("".join(compact_label(c) for c in non_empty))
+        return joined if joined and kind_of(joined[1]) else None
     return None
+
+
+def _wrapped_title(first: Block, second: Block) -> tuple[int | None, str] | None:
+    """A title wrapped over two lines (…“三公”经费及会议费、培训费支出预 / 算表): read together,
+    when neither line is a title alone and together they name a standard table."""
+    if second.kind != "text" or len(compact_label(first.text)) > 40 or len(compact_label(second.text)) > 20:
+        return None
+    if _is_prose(first.text) or parse_title(first.text) or re.search(r"[。；，,]", second.text):
+        return None
+    joined = parse_title(compact_label(first.text) + compact_label(second.text))
+    return joined if joined and kind_of(joined[1]) else None
 
 
 def segment_tables(blocks: list[Block]) -> list[TableRegion]:
@@ -66,7 +81,10 @@ def segment_tables(blocks: list[Block]) -> list[TableRegion]:
     closed: TableRegion | None = None  # the table prose just ended: its 空表 statement may follow
     pending_number: int | None = None
     previous_text = ""
-    for block in blocks:
+    wrapped_rest: Block | None = None
+    for index, block in enumerate(blocks):
+        if block is wrapped_rest:
+            continue  # the second line of a title wrapped over two lines, already read
         text = block.text
         # a 空表 statement may wrap between 空 and 表: read it together with the line before
         joined_text, previous_text = previous_text + text, (text if block.kind == "text" else "")
@@ -75,11 +93,12 @@ def segment_tables(blocks: list[Block]) -> list[TableRegion]:
             pending_number = number
             continue
         title = _title_in(block)
+        if title is None and block.kind == "text" and index + 1 < len(blocks):
+            title = _wrapped_title(block, blocks[index + 1])
+            wrapped_rest = blocks[index + 1] if title is not None else None
         if title is not None:
             inline_number, title_text = title
             kind = kind_of(title_text)
-            if current is not None and tables and tables[-1] is current and title_text == current.title and block.page != current.page:
-                continue  # the title repeated over a continuation page: the same table goes on
             current = TableRegion(
                 kind=kind,
                 title=title_text,
@@ -112,4 +131,29 @@ def segment_tables(blocks: list[Block]) -> list[TableRegion]:
                 closed, current = current, None
             continue
         current.rows.append(block)
+    # a title with nothing under it (no rows, no 单位：万元, no 空表 statement) is a contents entry
+    tables = [t for t in tables if t.rows or t.published_unit or t.empty_statement]
+    tables = _continuations_merged(tables)
     return [t for t in tables if t.kind is not None and t.kind not in ("performance", "operating_funds")]
+
+
+def _continuations_merged(tables: list[TableRegion]) -> list[TableRegion]:
+    """A title printed again on the next page continues its table when the page repeats the
+    table's header (or starts straight with rows); a second table that only shares the title
+    (基本支出明细表 by function, then by economic subject) has a header of its own."""
+    merged: list[TableRegion] = []
+    for table in tables:
+        previous = merged[-1] if merged else None
+        if (
+            previous is not None and table.title == previous.title and table.page is not None and previous.rows
+            and table.page == (previous.rows[-1].page or previous.page) + 1
+            and (not table.rows or table.rows[0].cells == previous.rows[0].cells or any(is_amount(c) for c in table.rows[0].cells))
+        ):
+            previous.rows.extend(table.rows)
+            previous.published_unit = previous.published_unit or table.published_unit
+            previous.discloser = previous.discloser or table.discloser
+            continue
+        merged.append(table)
+    for ordinal, table in enumerate(merged, start=1):
+        table.ordinal = ordinal
+    return merged

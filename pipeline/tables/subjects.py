@@ -22,13 +22,13 @@ from pipeline.tables.segment import TableRegion
 
 _CODE_PART = re.compile(r"\d{2,9}")
 _CODE_IN_NAME = re.compile(r"^(\d{3})(?:\s*(\d{2}))?(?:\s*(\d{2}))?\s*([^\d\s].*)$")
-_SPACED_CODE = re.compile(r"^\d{3}(?:\s+\d{2}){1,2}$")
+_SPACED_CODE = re.compile(r"^\d{3}(?:\s+\d{1,2}){1,2}$")
 _TOTAL = re.compile(r"^(总计|合计|小计)$")
 
 
 @dataclass
 class SubjectRow:
-    row_kind: str  # subject | total | unit_subtotal
+    row_kind: str  # subject | total | unit_subtotal | unit_subject | uncoded
     subject_code: str | None
     subject_name: str
     project_name: str | None
@@ -59,8 +59,16 @@ def split_subject_cells(cells: tuple[str, ...]) -> tuple[str | None, str, int | 
         if not parts and re.fullmatch(r"\d{1,2}", cell) and any(c.strip() and not is_amount(c) for c in cells[i + 1 : i + 3]):
             i += 1  # a 序号 (row number) column before the code or name
             continue
-        if _SPACED_CODE.fullmatch(cell) and not parts:  # “208 01 09” in one cell
-            parts.extend(cell.split())
+        if _SPACED_CODE.fullmatch(cell) and not parts:  # “208 01 09” in one cell; “301 2” is 30102
+            first, *rest = cell.split()
+            parts.extend([first, *(r.zfill(2) for r in rest)])
+            last_code = i
+            i += 1
+            continue
+        if parts and len(parts) < 3 and re.fullmatch(r"\d", cell) and any(
+            c.strip() and not is_amount(c) for c in cells[i + 1 : i + 2]
+        ):
+            parts.append(cell.zfill(2))  # a 款/项 printed without its leading zero (301 | 2 | 津贴补贴)
             last_code = i
             i += 1
             continue
@@ -69,6 +77,13 @@ def split_subject_cells(cells: tuple[str, ...]) -> tuple[str | None, str, int | 
             last_code = i
             i += 1
             continue
+        if not parts and re.fullmatch(r"\d{1,3}", cell):
+            # digits that make no valid code (7 | 11 | 02 | 卫生健康支出): a damaged code; the name decides
+            j = i
+            while j < len(cells) and (not cells[j].strip() or re.fullmatch(r"\d{1,3}", cells[j].strip())):
+                j += 1
+            if j - i >= 2 and j < len(cells) and not is_amount(cells[j]):
+                return None, tidy_name(cells[j]), j
         break
     if i >= len(cells):
         return ("".join(parts) or None), "", None
@@ -95,7 +110,9 @@ def split_subject_cells(cells: tuple[str, ...]) -> tuple[str | None, str, int | 
 
 
 def _is_data(cells: tuple[str, ...]) -> bool:
-    code, name, _ = split_subject_cells(cells)
+    code, name, idx = split_subject_cells(cells)
+    if code is None and idx and any(c.strip() for c in cells[:idx]) and all(re.fullmatch(r"\d{0,3}", c.strip()) for c in cells[:idx]):
+        return any(is_amount(c) for c in cells[idx + 1 :])  # a damaged code before a name (7 | 11 | 02 | …)
     # a lone 小计/总计 without amounts is a wrapped header cell, not a total row
     amounts = sum(1 for c in cells if is_amount(c))
     return (
@@ -208,6 +225,8 @@ def interpret_subject_table(region: TableRegion) -> SubjectTable:
             if code is None and not _TOTAL.match(name):
                 unit_row = _is_unit_row(name) or (unit_col is not None and idx == unit_col)
                 row_kind = "unit_subtotal" if region.kind == "project_expenditure" or unit_row else None
+                if row_kind is None and any(is_amount(c) for c in block.cells[(idx or 0) + 1 :]):
+                    row_kind = "uncoded"  # a subject whose code is missing or damaged: coded from the other tables, if they name it
                 if row_kind is None:
                     problems.append(f"{region.title}: line {block.line}: row '{name}' has no subject code; skipped")
                     continue
@@ -230,6 +249,12 @@ def interpret_subject_table(region: TableRegion) -> SubjectTable:
                 for j, m in value_columns:
                     if j < len(block.cells) and j != project_col:
                         amounts[m] = to_wan(parse_amount(block.cells[j]), unit)
+                printed = [c for c in block.cells[(idx or 0) + 1 :] if is_amount(c)]
+                if row_kind == "total" and "total" in amounts and all(v is None for v in amounts.values()) and printed:
+                    # the header's columns did not come through (a ruled header cut into fragments):
+                    # a total row's first amount is its 合计 whatever the columns; the rest stay unknown
+                    amounts["total"] = to_wan(parse_amount(printed[0]), unit)
+                    problems.append(f"{region.title}: its header's columns could not be read; only the 合计 of its total row is taken")
             rows.append(SubjectRow(row_kind, code, name, project_name, amounts, block.line, block.page, unresolved))
         previous_measures = measures
     if named_codes:
@@ -242,6 +267,32 @@ def interpret_subject_table(region: TableRegion) -> SubjectTable:
     if (region.kind in _FUNCTIONAL_KINDS and "经济分类" in head) or (region.kind in ECONOMIC_KINDS and re.search(r"政府(?:预算)?(?:支出)?经济", head)):
         rows = _summed_per_subject(rows, problems, region.title)
     return SubjectTable(region, rows, measures_seen, problems)
+
+
+def code_from_other_tables(tables: dict[str, SubjectTable]) -> list[str]:
+    """Rows printed without a usable code (``7 11 02`` where the other tables print 210 11 02)
+    take the code the document's other tables give the same name, where exactly one code has
+    that name; the rest stay ``uncoded`` (kept, out of the facts). Returns what was resolved."""
+    problems: list[str] = []
+    for economic in (False, True):
+        group = {k: t for k, t in tables.items() if (k in ECONOMIC_KINDS) == economic}
+        codes: dict[str, set[str]] = {}
+        for table in group.values():
+            for row in table.rows:
+                if row.row_kind == "subject" and row.subject_name:
+                    codes.setdefault(row.subject_name, set()).add(row.subject_code)
+        for table in group.values():
+            taken = {r.subject_code for r in table.rows if r.row_kind == "subject"}
+            for row in table.rows:
+                found = codes.get(row.subject_name, set()) if row.row_kind == "uncoded" else set()
+                if len(found) == 1 and next(iter(found)) not in taken:
+                    row.subject_code, row.row_kind = next(iter(found)), "subject"
+                    taken.add(row.subject_code)
+                    problems.append(
+                        f"{table.region.title}: '{row.subject_name}' (page {row.page}, line {row.line}) printed without a usable code; "
+                        f"coded {row.subject_code} as the document's other tables print it"
+                    )
+    return problems
 
 
 def _without_repeated_rows(rows: list[SubjectRow], problems: list[str], title: str) -> list[SubjectRow]:
