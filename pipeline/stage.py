@@ -23,6 +23,7 @@ from pipeline.narrative.facts import extract_facts
 from pipeline.narrative.paragraphs import paragraphs
 from pipeline.narrative.statements import extract_changes
 from pipeline.readers import detect_layout, read_document
+from pipeline.tables.columns import is_column_number_row
 from pipeline.tables.kinds import STANDARD_KINDS, kind_of, parse_title
 from pipeline.tables.lines import interpret_line_table
 from pipeline.tables.realign import realign_expenditure
@@ -91,7 +92,7 @@ def _frame(name: str, rows: list[dict]) -> pl.DataFrame:
 
 # “本部门无当年政府性基金预算收支，并已公开空表。” / “表9 … 是 不涉及” / “国有资本经营预算支出为0”
 _EMPTINESS = re.compile(
-    r"空\s*白?\s*表|本表无数据|无此项|不涉及|(?:无|没有|未安排|未使用)[^。；]{0,30}(?:收支|支出|收入|经费|预算|资金)|为\s*0(?:\.0+)?\s*万?元|为零"
+    r"空\s*白?\s*表|本表无数据|无此项|不涉及|(?:无|没有|未安排|未使用)[^。；]{0,30}(?:收支|支出|收入|经费|预算|资金)|为\s*0(?:\.0+)?(?:\s*万?元)?(?![\d.])|为零"
 )
 _KIND_WORDS = {
     "government_fund": "政府性基金", "state_capital": "国有资本经营", "three_public": "三公",
@@ -172,7 +173,8 @@ def stage_read_document(doc: IntermediateDocument, base: dict, staged: StagedDoc
         table_rows.append({
             "document_id": doc_id, "table_kind": region.kind, "table_number": region.number, "ordinal": region.ordinal,
             "title": region.title, "published_unit": region.unit, "discloser": region.discloser,
-            "row_count": 0, "is_empty": not any(is_amount(c) for r in region.rows for c in r.cells),
+            "row_count": 0,
+            "is_empty": not any(is_amount(c) for r in region.rows if not is_column_number_row(r.cells) for c in r.cells),
             "has_empty_statement": region.empty_statement is not None,
             "source_line": region.first_line, "page": region.page,
         })
@@ -197,7 +199,8 @@ def stage_read_document(doc: IntermediateDocument, base: dict, staged: StagedDoc
         problems += table.problems
         record = next(r for r in table_rows if r["table_kind"] == kind)
         record["row_count"] = sum(1 for r in table.rows if r.row_kind == "subject")
-        record["is_empty"] = not any(v is not None for r in table.rows for v in r.amounts_wan.values())
+        # empty = no figure printed at all (a table whose rows carry no codes is not empty)
+        record["is_empty"] = record["is_empty"] and not any(v is not None for r in table.rows for v in r.amounts_wan.values())
         for seq, row in enumerate(table.rows):
             for measure, amount in row.amounts_wan.items():
                 subject_rows.append({

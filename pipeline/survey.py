@@ -57,6 +57,9 @@ other_columns as (
         group by document_id
     ) group by document_id
 ),
+three_public_tables as (
+    select document_id, bool_or(not is_empty) as has_figures from staging.tables where table_kind = 'three_public' group by document_id
+),
 three_public as (
     select document_id, total_wan,
         coalesce(overseas_wan, 0) + coalesce(reception_wan, 0)
@@ -72,13 +75,16 @@ select
     mart.total_budget_wan, summary.summary_expenditure_wan, summary.summary_current_year_wan, mart.expenditure_total_wan,
     mart.basic_wan, mart.project_wan, coalesce(other_columns.other_wan, 0) as other_wan,
     three_public.total_wan as three_public_wan, three_public.parts_wan as three_public_parts_wan,
-    coalesce(three_public.has_parts, false) as three_public_has_parts
+    coalesce(three_public.has_parts, false) as three_public_has_parts,
+    coalesce(three_public_tables.has_figures, false) and three_public.total_wan is null and not coalesce(three_public.has_parts, false)
+        as three_public_unread
 from documents
 left join staged using (document_id)
 left join mart_unit_year as mart using (document_id)
 left join summary using (document_id)
 left join other_columns using (document_id)
 left join three_public using (document_id)
+left join three_public_tables using (document_id)
 """
 
 
@@ -138,6 +144,8 @@ def headline_failures(row: dict) -> list[str]:
         failures.append("基本 + 项目 ≠ 总计")
     if row["three_public_has_parts"] and not _close(row["three_public_wan"], row["three_public_parts_wan"]):
         failures.append("三公 ≠ its parts")
+    if row["three_public_unread"]:
+        failures.append("三公 table printed but not read")
     return failures
 
 

@@ -305,6 +305,9 @@ def _interpret_horizontal_three_public(region: TableRegion, header, data) -> lis
     # beside 会议费 / 培训费 the bare 合计 adds them in; the 三公 total is the column the header names 三公
     if any(k == "total" and "三公" in n for k, n in zip(keys, named_by)):
         keys = [None if k == "total" and "三公" not in n else k for k, n in zip(keys, named_by)]
+    total_columns = [k for k, m in zip(keys, measures) if k and m == "total"]
+    if len(total_columns) != len(set(total_columns)):
+        return []  # an item named over several columns: the header did not come through; read nothing rather than guess
     rows = [r for r in data if any(is_amount(c) for c in r.cells)]
     dated = [(int(m.group(1)), r) for r in rows for c in r.cells[:3] for m in [_YEAR_LABEL.search(c)] if m and not is_amount(c)]
     if dated:

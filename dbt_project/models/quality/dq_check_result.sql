@@ -113,10 +113,18 @@ pivoted as (
         document_id, table_kind, row_seq, any_value(subject_code) as subject_code, any_value(row_kind) as row_kind,
         any_value(source_line) as source_line, any_value(half_unit_wan) as half_unit_wan,
         max(case when measure = 'total' then amount_wan end) as total_wan,
-        coalesce(max(case when measure = 'basic' then amount_wan end), 0) as basic_wan,
+        -- 基本 is 人员 + 公用 where a table prints those two without a 基本 column
+        coalesce(
+            max(case when measure = 'basic' then amount_wan end),
+            case when count(*) filter (where measure in ('personnel', 'public')) > 0 and count(*) filter (where measure = 'basic') = 0
+                then coalesce(max(case when measure = 'personnel' then amount_wan end), 0)
+                    + coalesce(max(case when measure = 'public' then amount_wan end), 0) end,
+            0
+        ) as basic_wan,
         coalesce(max(case when measure = 'project' then amount_wan end), 0) as project_wan,
         coalesce(max(case when measure = 'personnel' then amount_wan end), 0) as personnel_wan,
         coalesce(max(case when measure = 'public' then amount_wan end), 0) as public_wan,
+        count(*) filter (where measure = 'basic') as basic_cells,
         count(*) filter (where measure in ('basic', 'project')) as split_cells,
         count(*) filter (where measure in ('personnel', 'public')) as personnel_cells
     from subject_rows
@@ -139,7 +147,7 @@ row_split as (
     from pivoted
     where total_wan is not null
         and (
-            (table_kind in ('expenditure', 'gpb_expenditure') and split_cells > 0)
+            (table_kind in ('expenditure', 'gpb_expenditure') and (split_cells > 0 or personnel_cells > 0))
             or (table_kind = 'basic_expenditure' and personnel_cells > 0)
         )
 
@@ -147,7 +155,8 @@ row_split as (
 
 totals_by_table as (
 
-    select document_id, table_kind, total_wan, basic_wan, project_wan, personnel_wan, public_wan, half_unit_wan, source_line
+    select document_id, table_kind, total_wan, basic_wan, project_wan, personnel_wan, public_wan, half_unit_wan, source_line,
+        basic_cells + personnel_cells > 0 as states_basic
     from pivoted
     where row_kind = 'total'
 
@@ -159,8 +168,13 @@ project_table_total as (
         amounts.document_id,
         max(case when amounts.row_kind = 'total' then amounts.amount_wan end) as stated_wan,
         sum(case when amounts.row_kind = 'subject' and amounts.project_name is not null then amounts.amount_wan end) as projects_wan,
-        max(amounts.source_line) as source_line
+        max(amounts.source_line) as source_line,
+        coalesce(bool_or(project_titles.is_general_public_budget), false) as is_general_public_budget
     from amounts
+    left join (
+        select document_id, bool_or(title like '%一般公共预算%') as is_general_public_budget
+        from tables where table_kind = 'project_expenditure' group by document_id
+    ) as project_titles on amounts.document_id = project_titles.document_id
     where amounts.table_kind = 'project_expenditure' and amounts.measure = 'total'
     group by amounts.document_id
 
@@ -174,7 +188,7 @@ cross_table as (
         'lines ' || cast(gpb.source_line as varchar) || ', ' || cast(basic.source_line as varchar) as cells
     from totals_by_table as gpb
     inner join totals_by_table as basic on gpb.document_id = basic.document_id and basic.table_kind = 'basic_expenditure'
-    where gpb.table_kind = 'gpb_expenditure'
+    where gpb.table_kind = 'gpb_expenditure' and gpb.states_basic
 
     union all
 
@@ -183,7 +197,8 @@ cross_table as (
         'lines ' || cast(gpb.source_line as varchar) || ', ' || cast(project.source_line as varchar)
     from totals_by_table as gpb
     inner join project_table_total as project on gpb.document_id = project.document_id
-    where gpb.table_kind = 'gpb_expenditure'
+    -- only a project table of 一般公共预算 restates the 一般公共预算 table's 项目 (others cover every fund)
+    where gpb.table_kind = 'gpb_expenditure' and project.is_general_public_budget
 
     union all
 
