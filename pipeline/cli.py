@@ -61,11 +61,13 @@ def _print_status(warehouse: Path, strict: bool = False, every_document: bool = 
         ).fetchall())
         ids = dict(con.execute("select file_name, document_id from document_status").fetchall())
         unplaced = [r[0] for r in con.execute("select unit_name from dim_unit where not is_place_resolved order by 1").fetchall()]
+        unit_years = con.execute("select count(*) from mart_unit_year").fetchone()[0]
     loaded = [r for r in rows if r[1] in ("loaded", "partial")]
     by_status = Counter(r[1] for r in rows)
     print(f"warehouse: {warehouse}")
     print(f"documents: {len(rows)} read, {len(loaded)} loaded, {len(rows) - len(loaded)} not loaded"
           f" ({', '.join(f'{status} {n}' for status, n in sorted(by_status.items()))})")
+    print(f"unit-years in the marts: {unit_years} (a disclosure published as two files, tables and narrative, is one)")
     print(f"reconciliation checks failing: {sum(failing.values())} (query dq_check_result where status = 'fail')")
     if unplaced:
         print(f"units whose administrative division could not be resolved ({len(unplaced)}): {'、'.join(unplaced[:LISTED])}"

@@ -185,7 +185,9 @@ def stage_read_document(doc: IntermediateDocument, base: dict, staged: StagedDoc
             filled = [i for i in items if i.amount_wan is not None]
             table_rows[-1]["row_count"] = len({i.line for i in filled})
             table_rows[-1]["is_empty"] = not filled
-            for seq, item in enumerate(items):
+            # row_seq runs on over a second table of the same kind (one key per document, kind and line)
+            first_seq = sum(1 for r in line_rows if r["table_kind"] == region.kind)
+            for seq, item in enumerate(items, start=first_seq):
                 line_rows.append({
                     "document_id": doc_id, "table_kind": region.kind, "table_number": region.number, "row_seq": seq,
                     "side": item.side, "line_label": item.line_label, "item_key": item.item_key,

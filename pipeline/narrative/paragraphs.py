@@ -22,6 +22,7 @@ _SECTIONS: list[tuple[str, str]] = [
     (r"国有资产", "assets"),
     (r"绩效", "performance"),
 ]
+_CONTINUES = re.compile(r"^[\d.,，、。；%％）)]|^万元|^元")
 _HEADING = re.compile(r"^(?:[一二三四五六七八九十]+、|[（(][一二三四五六七八九十]+[)）])\s*(.{2,60})$")
 
 
@@ -53,10 +54,10 @@ def paragraphs(blocks: list[Block]) -> list[Paragraph]:
             out.append(Paragraph(normalise_prose("".join(buffer)), start.line, start.page, section))
         buffer, start = [], None
 
-    for block in blocks:
-        if block.kind != "text":
-            continue
+    texts = [b for b in blocks if b.kind == "text"]
+    for index, block in enumerate(texts):
         text = block.text.strip()
+        following = texts[index + 1].text.strip() if index + 1 < len(texts) else ""
         heading = _HEADING.match(text)
         if heading and not re.search(r"[。；]$", text) and len(text) <= 60:
             flush()
@@ -68,7 +69,9 @@ def paragraphs(blocks: list[Block]) -> list[Paragraph]:
         if start is None:
             start = block
         buffer.append(text)
-        if re.search(r"[。；！？:：]$", text) or len(text) < 30:
+        # a short line ends its paragraph (a heading without a marker), unless the next line
+        # visibly goes on with the sentence (“…财政拨款预算” / “1637.76 万元。” in a narrow column)
+        if re.search(r"[。；！？:：]$", text) or (len(text) < 30 and not _CONTINUES.match(following)):
             flush()
     flush()
     return out
