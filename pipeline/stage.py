@@ -184,7 +184,7 @@ def stage_read_document(doc: IntermediateDocument, base: dict, staged: StagedDoc
             items = interpret_line_table(region)
             filled = [i for i in items if i.amount_wan is not None]
             table_rows[-1]["row_count"] = len({i.line for i in filled})
-            table_rows[-1]["is_empty"] = not filled
+            table_rows[-1]["is_empty"] = table_rows[-1]["is_empty"] and not filled  # figures printed but not read are not empty
             # row_seq runs on over a second table of the same kind (one key per document, kind and line)
             first_seq = sum(1 for r in line_rows if r["table_kind"] == region.kind)
             for seq, item in enumerate(items, start=first_seq):

@@ -97,6 +97,10 @@ def extract_facts(paragraph_list: list[Paragraph]) -> list[NarrativeFact]:
                 continue
             if kind == "totals" and para.section not in ("overview", "income", "expenditure", "gpb", "gpb_basic", "fiscal"):
                 continue
+            # the department's 基本/项目 split (the 支出总表's) is stated where the whole budget is,
+            # not in the 一般公共预算 or 财政拨款 sections, which split a part of it
+            if key in ("basic", "project") and para.section in ("gpb", "gpb_basic", "fiscal"):
+                continue
             match = re.search(pattern, para.text)
             if not match:
                 continue

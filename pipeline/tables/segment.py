@@ -131,10 +131,18 @@ def segment_tables(blocks: list[Block]) -> list[TableRegion]:
                 closed, current = current, None
             continue
         current.rows.append(block)
-    # a title with nothing under it (no rows, no 单位：万元, no 空表 statement) is a contents entry
-    tables = [t for t in tables if t.rows or t.published_unit or t.empty_statement]
+    # a title with nothing under it (no rows, no 单位：万元, no 空表 statement), or only other
+    # titles (表9 | …政府性基金收支表 | 是 | 不涉及), is a contents entry
+    tables = [t for t in tables if (t.rows and not all(_lists_a_table(r) for r in t.rows)) or t.published_unit or t.empty_statement]
     tables = _continuations_merged(tables)
     return [t for t in tables if t.kind is not None and t.kind not in ("performance", "operating_funds")]
+
+
+def _lists_a_table(row: Block) -> bool:
+    """A contents line: it names a table and prints no figure."""
+    if any(is_amount(c) for c in row.cells):
+        return False
+    return any(parse_title(c) is not None for c in row.cells if c)
 
 
 def _continuations_merged(tables: list[TableRegion]) -> list[TableRegion]:

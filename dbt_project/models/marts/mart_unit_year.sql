@@ -88,7 +88,6 @@ summary as (
 
 ),
 
--- 基本支出 is 人员 + 公用 where a template prints those two without a 基本 subtotal
 -- the 收支总表's expenditure block by purpose (人员经费和公用经费支出 / 专项业务经费支出)
 summary_split as (
 
@@ -102,15 +101,25 @@ summary_split as (
 
 ),
 
-expenditure_totals as (
+-- total rows of 支出总表 and 一般公共预算支出; 基本 is 人员 + 公用 where a template prints those
+-- two without a 基本 subtotal
+table_totals as (
 
     select
         document_id,
-        max(total_wan) as expenditure_total_wan,
+        table_kind,
+        max(total_wan) as total_wan,
         coalesce(max(basic_wan), max(personnel_wan) + max(public_wan)) as basic_wan,
         max(project_wan) as project_wan
-    from pivoted where table_kind = 'expenditure'
-    group by document_id
+    from pivoted where table_kind in ('expenditure', 'gpb_expenditure')
+    group by document_id, table_kind
+
+),
+
+expenditure_totals as (
+
+    select document_id, total_wan as expenditure_total_wan, basic_wan, project_wan
+    from table_totals where table_kind = 'expenditure'
 
 ),
 
@@ -118,13 +127,8 @@ expenditure_totals as (
 -- total into 基本 and 项目 when the whole budget is 一般公共预算 (its total equals the 支出总表's)
 gpb_totals as (
 
-    select
-        document_id,
-        max(total_wan) as gpb_total_wan,
-        coalesce(max(basic_wan), max(personnel_wan) + max(public_wan)) as basic_wan,
-        max(project_wan) as project_wan
-    from pivoted where table_kind = 'gpb_expenditure'
-    group by document_id
+    select document_id, total_wan as gpb_total_wan, basic_wan, project_wan
+    from table_totals where table_kind = 'gpb_expenditure'
 
 ),
 

@@ -156,7 +156,8 @@ row_split as (
 totals_by_table as (
 
     select document_id, table_kind, total_wan, basic_wan, project_wan, personnel_wan, public_wan, half_unit_wan, source_line,
-        basic_cells + personnel_cells > 0 as states_basic
+        basic_cells + personnel_cells > 0 as states_basic,
+        personnel_cells > 0 as states_personnel
     from pivoted
     where row_kind = 'total'
 
@@ -322,22 +323,23 @@ statements as (
             table_totals.table_kind,
             'line ' || cast(table_totals.source_line as varchar) as cells,
             0.01 as tolerance_wan,
+            -- a figure the table does not state (no 基本 / 人员 / 公用 column) is no reference: NULL, not 0
             unnest([
                 {kind: 'expenditure', check_name: 'narrative_basic_equals_table', subject: '基本支出',
-                 expected_wan: table_totals.basic_wan, actual_wan: stated.basic_wan},
+                 expected_wan: case when table_totals.states_basic then table_totals.basic_wan end, actual_wan: stated.basic_wan},
                 {kind: 'expenditure', check_name: 'narrative_project_equals_table', subject: '项目支出',
-                 expected_wan: table_totals.project_wan, actual_wan: stated.project_wan},
+                 expected_wan: case when table_totals.states_basic then table_totals.project_wan end, actual_wan: stated.project_wan},
                 {kind: 'basic_expenditure', check_name: 'narrative_personnel_equals_table', subject: '人员经费',
-                 expected_wan: table_totals.personnel_wan, actual_wan: stated.personnel_wan},
+                 expected_wan: case when table_totals.states_personnel then table_totals.personnel_wan end, actual_wan: stated.personnel_wan},
                 -- 机关运行经费 is the 公用经费 of 行政 and 参公 units: within a department's 公用经费, equal to it
                 -- only where every unit is one of those, which a document does not always say
                 {kind: 'basic_expenditure', check_name: 'operating_funds_within_public', subject: '机关运行经费 ≤ 公用经费',
-                 expected_wan: table_totals.public_wan, actual_wan: stated.operating_funds_wan}
+                 expected_wan: case when table_totals.states_personnel then table_totals.public_wan end, actual_wan: stated.operating_funds_wan}
             ], recursive := true)
         from totals_by_table as table_totals
         inner join stated on table_totals.document_id = stated.document_id
     )
-    where table_kind = kind and actual_wan is not null
+    where table_kind = kind and actual_wan is not null and expected_wan is not null
 
 ),
 
