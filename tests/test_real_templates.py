@@ -118,6 +118,22 @@ def test_three_public_items_as_columns_with_per_fund_columns_and_two_years():
     assert totals == {"total": D("5.50"), "overseas": D("0.00"), "reception": D("2.90"), "vehicle_total": D("2.60")}
 
 
+def test_three_public_with_last_years_and_this_years_budget_side_by_side():
+    # 重庆市规划和自然资源局 2026, 表八 财政拨款“三公”经费支出情况表 (p26)
+    items = interpret_line_table(_table(
+        "表八2026年财政拨款“三公”经费支出情况表",
+        ("2025年预算数", "", "", "", "", "", "2026年预算数", "", "", "", "", ""),
+        ("合计", "因公出国（境）费", "公务用车购置及运行费", "", "", "公务接待费") * 2,
+        ("", "", "小计", "公务用车购置费", "公务用车运行费", "") * 2,
+        ("2,552.50", "343.41", "1,726.00", "458.00", "1,268.00", "483.09",
+         "2,171.85", "321.91", "1,570.75", "342.25", "1,228.50", "279.19"),
+    ))
+    totals = {i.item_key: i.amount_wan for i in items if i.measure == "total"}
+    assert totals == {"total": D("2171.85"), "overseas": D("321.91"), "vehicle_total": D("1570.75"),
+                      "vehicle_purchase": D("342.25"), "vehicle_operation": D("1228.50"), "reception": D("279.19")}
+    assert totals["overseas"] + totals["vehicle_total"] + totals["reception"] == totals["total"]
+
+
 def test_three_public_beside_administrative_funds_takes_the_three_public_line():
     # 广州市统计局 2026, 财政拨款安排的行政经费及“三公”经费预算表 (p17)
     items = interpret_line_table(_table(

@@ -252,7 +252,7 @@ def _carried_header(header) -> list[list[str]]:
         for j in range(width):
             if cells[j].strip():
                 current = cells[j]
-            elif j in group_starts:
+            elif j in group_starts or j >= len(r.cells):  # nor past the end of its own row
                 current = ""
             if current:
                 carried[j].append(current)
@@ -265,10 +265,10 @@ def _period(label: str) -> str | None:
     label = compact_label(label)
     if re.search(r"上年|增减|变化|比上年|差额", label):
         return "other"
-    if re.search(r"当年|本年|预算数$", label):
-        return "current"
     year = _YEAR_LABEL.search(label)
-    return year.group(1) if year and len(label) <= 8 else None
+    if year and len(label) <= 10:  # 2025年预算数 | 2026年预算数: the later year is the budget
+        return year.group(1)
+    return "current" if re.search(r"当年|本年|预算数$", label) else None
 
 
 _FUND_MEASURES = {"general_public_budget", "government_fund", "state_capital"}
