@@ -15,6 +15,7 @@ from pipeline.cleaning import compact_label, find_published_unit, is_amount
 from pipeline.intermediate import Block
 from pipeline.tables.kinds import kind_of, parse_title, table_caption_number
 
+_BESIDE_TITLE = re.compile(r"\s*(?:(?:编制|预算)(?:单位|部门)\s*[:：]|(?:金额)?单位\s*[:：]).*$")
 EMPTY_STATEMENT = re.compile(r"空\s*白?\s*表|本表无数据|无此项")
 _DISCLOSER = re.compile(r"(?:编制|预算)(?:部门|单位)\s*[:：]\s*(.+?)(?:\s*(?:金额)?单位\s*[:：].*)?$")
 
@@ -56,7 +57,8 @@ def _title_in(block: Block) -> tuple[int | None, str] | None:
         return parse_title(block.text)
     non_empty = [c for c in block.cells if c]
     if len(non_empty) == 1:
-        return parse_title(non_empty[0])
+        # a title sharing its cell with the discloser and unit lines (…预算总表编制单位：… 单位：元)
+        return parse_title(_BESIDE_TITLE.sub("", non_empty[0]))
     if 1 < len(non_empty) <= 5 and not any(is_amount(c) for c in non_empty):
         # a title a broken text layer split into cells (年财政拨款 | 三公 | 经费支出情况表)
         joined = parse_title("".join(compact_label(c) for c in non_empty))
@@ -107,6 +109,8 @@ def segment_tables(blocks: list[Block]) -> list[TableRegion]:
                 first_line=block.line,
                 page=block.page,
             )
+            current.published_unit = find_published_unit(text)
+            current.discloser = discloser_of(text)
             tables.append(current)
             pending_number = None
             closed = None
