@@ -9,7 +9,6 @@ from __future__ import annotations
 import hashlib
 import re
 import time
-from collections import Counter
 from dataclasses import dataclass, field
 from decimal import Decimal
 from pathlib import Path
@@ -24,7 +23,7 @@ from pipeline.narrative.paragraphs import paragraphs
 from pipeline.narrative.statements import extract_changes
 from pipeline.readers import detect_layout, read_document
 from pipeline.tables.columns import is_column_number_row
-from pipeline.tables.kinds import STANDARD_KINDS, kind_of, parse_title
+from pipeline.tables.kinds import STANDARD_KINDS, UNREAD_KINDS, kind_of, parse_title
 from pipeline.tables.lines import interpret_line_table
 from pipeline.tables.realign import realign_expenditure
 from pipeline.tables.segment import TableRegion, segment_tables
@@ -128,7 +127,7 @@ def _expected_kinds(doc: IntermediateDocument) -> list[str]:
         text = re.sub(r"[.…·．\s\d]+$", "", text)  # dot leaders and page numbers
         if text != block.text and parse_title(text):
             kind = kind_of(parse_title(text)[1])
-            if kind and kind not in ("performance", "operating_funds") and kind not in listed:
+            if kind and kind not in UNREAD_KINDS and kind not in listed:
                 listed.append(kind)
     # without contents, a disclosure is expected to carry at least its 收支总表, 收入 and 支出 tables
     # (templates differ in the rest)

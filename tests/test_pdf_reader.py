@@ -62,7 +62,7 @@ def test_shanghai_combined_three_public_and_operating_funds_table(shanghai):
     assert three[("total", "total")] == D("10.81")
     assert three[("reception", "total")] == D("0.83")
     assert three[("vehicle_operation", "total")] == D("9.98")
-    assert three[("vehicle_purchase", "total")] == D("0")
+    assert three[("vehicle_purchase", "total")] == D(0)
     assert three[("operating_funds", "total")] == D("217.83")
 
 
@@ -73,7 +73,7 @@ def test_shanghai_narrative_execution_basis_and_facts(shanghai):
         D("1672.67"), D("-18.02"), D("-1.07"), "execution",
     )
     flat = changes.filter(pl.col("item_kind") == "three_public_reception").row(0, named=True)
-    assert (flat["current_wan"], flat["change_wan"]) == (D("0.83"), D("0"))
+    assert (flat["current_wan"], flat["change_wan"]) == (D("0.83"), D(0))
     facts = {r["fact_key"]: r["value"] for r in shanghai.frames["narrative_facts"].iter_rows(named=True)}
     assert facts["procurement_total"] == D("1486.42") and facts["small_micro_reserved"] == D("1486.42")
     assert facts["vehicle_count"] == 3 and facts["vehicle_enforcement_count"] == 3

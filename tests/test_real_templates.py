@@ -9,7 +9,11 @@ from pipeline.identify import identify, plausible_unit_name
 from pipeline.intermediate import Block
 from pipeline.tables.lines import interpret_line_table
 from pipeline.tables.segment import segment_tables
-from pipeline.tables.subjects import code_from_other_tables, interpret_subject_table, split_subject_cells
+from pipeline.tables.subjects import (
+    code_from_other_tables,
+    interpret_subject_table,
+    split_subject_cells,
+)
 
 
 def _text(*lines: str, page: int = 1) -> list[Block]:

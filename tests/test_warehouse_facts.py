@@ -164,7 +164,7 @@ def test_budget_changes_give_last_years_budget(sql):
         "select change_wan from fct_budget_change join dim_unit using (unit_key) "
         "where unit_name = ? and item_kind = 'three_public_total'", KIZILSU,
     )
-    assert three_public == [(D("0"),)]
+    assert three_public == [(D(0),)]
     item = sql(
         "select subject_code, current_wan, change_wan from fct_budget_change join dim_unit using (unit_key) "
         "where unit_name = ? and item_kind = 'function_item' and subject_code = '2080109'", KIZILSU,
@@ -209,7 +209,7 @@ def test_entrusted_services_carryover_procurement_and_performance(sql):
         "select total_wan, goods_wan, works_wan, services_wan, sme_reserved_wan, small_micro_reserved_wan "
         "from fct_procurement join dim_unit using (unit_key) where unit_name = ?", XINJIANG,
     )
-    assert procurement == [(D("1321.33"), D("3.00"), D("0"), D("1318.33"), D("836.23"), D("30.83"))]
+    assert procurement == [(D("1321.33"), D("3.00"), D(0), D("1318.33"), D("836.23"), D("30.83"))]
     performance = sql(
         "select overall_target_count, project_count, fiscal_project_amount_wan from fct_performance "
         "join dim_unit using (unit_key) where unit_name = ?", AKTO,

@@ -15,10 +15,8 @@ _HEADING = re.compile(r"^\s*#{1,6}\s*")
 
 def _pipe_cells(line: str) -> tuple[str, ...]:
     body = line.strip()
-    if body.startswith("|"):
-        body = body[1:]
-    if body.endswith("|"):
-        body = body[:-1]
+    body = body.removeprefix("|")
+    body = body.removesuffix("|")
     cells = re.split(r"(?<!\\)\|", body)
     return tuple(clean_cell(c.replace("\\|", "|").replace("<br>", " ").replace("<br/>", " ")) for c in cells)
 
@@ -30,10 +28,10 @@ def read(text: str) -> IntermediateDocument:
     while i < len(lines):
         line = lines[i]
         number = i + 1
-        if re.search(r"<table\b", line, re.I):
+        if re.search(r"<table\b", line, re.IGNORECASE):
             start = i
             chunk = [line]
-            while not re.search(r"</table>", lines[i], re.I) and i + 1 < len(lines):
+            while not re.search(r"</table>", lines[i], re.IGNORECASE) and i + 1 < len(lines):
                 i += 1
                 chunk.append(lines[i])
             for cells in table_rows("\n".join(chunk)):

@@ -27,6 +27,10 @@ _RULES: list[tuple[str, str, str | None]] = [
     ("expenditure", r"支出.*(总体|总表|预算表)", None),
 ]
 
+#: Tables recognised so they end the table above them, but not read (绩效目标; 机关运行经费, which
+#: the narrative states): segmentation drops them, and a contents entry naming one expects nothing.
+UNREAD_KINDS = ("performance", "operating_funds")
+
 #: The standard tables a complete disclosure carries (2025 Xinjiang template lacks 委托业务费).
 STANDARD_KINDS = [
     "budget_summary",

@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 
 from pipeline.cleaning import compact_label, find_published_unit, is_amount
 from pipeline.intermediate import Block
-from pipeline.tables.kinds import kind_of, parse_title, table_caption_number
+from pipeline.tables.kinds import UNREAD_KINDS, kind_of, parse_title, table_caption_number
 
 _BESIDE_TITLE = re.compile(r"\s*(?:(?:编制|预算)(?:单位|部门)\s*[:：]|(?:金额)?单位\s*[:：]).*$")
 EMPTY_STATEMENT = re.compile(r"空\s*白?\s*表|本表无数据|无此项")
@@ -139,7 +139,7 @@ def segment_tables(blocks: list[Block]) -> list[TableRegion]:
     # titles (表9 | …政府性基金收支表 | 是 | 不涉及), is a contents entry
     tables = [t for t in tables if (t.rows and not all(_lists_a_table(r) for r in t.rows)) or t.published_unit or t.empty_statement]
     tables = _continuations_merged(tables)
-    return [t for t in tables if t.kind is not None and t.kind not in ("performance", "operating_funds")]
+    return [t for t in tables if t.kind is not None and t.kind not in UNREAD_KINDS]
 
 
 def _lists_a_table(row: Block) -> bool:

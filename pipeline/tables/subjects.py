@@ -15,9 +15,9 @@ from decimal import Decimal
 
 from pipeline.cleaning import compact_label, is_amount, parse_amount, tidy_name, to_wan
 from pipeline.identify import plausible_unit_name
-from pipeline.tables.economic import economic_code
 from pipeline.intermediate import Block
 from pipeline.tables.columns import NON_VALUE, column_measures, is_column_number_row
+from pipeline.tables.economic import economic_code
 from pipeline.tables.segment import TableRegion
 
 _CODE_PART = re.compile(r"\d{2,9}")
@@ -187,7 +187,7 @@ def interpret_subject_table(region: TableRegion) -> SubjectTable:
             measures = list(measures)
             measures[measures.index("subtotal")] = "total"
         name_positions = [split_subject_cells(r.cells)[2] for r in data]
-        name_idx = max(set(p for p in name_positions if p is not None), key=name_positions.count, default=None)
+        name_idx = max({p for p in name_positions if p is not None}, key=name_positions.count, default=None)
         compacted = False
         if name_idx is not None and name_idx < len(measures):
             at_name = measures[name_idx]
