@@ -107,15 +107,33 @@ def test_headline_figures_equal_the_document(real_sql, city, doc):
 
 
 @pytest.mark.parametrize("city, doc", HAND_READ, ids=[f"{c}-{d['unit_name']}" for c, d in HAND_READ])
+def test_general_public_budget_personnel_and_public_funds_equal_the_document(real_sql, city, doc):
+    """一般公共预算拨款 (收支总表, or 财政拨款收支总表 where the former prints only 财政拨款), and
+    人员经费 / 公用经费 of the 基本支出 table (by definition from its classes where it has no such
+    columns: 人员 = 301 + 303, as the readers summed them by hand)."""
+    figures = doc["figures"]
+    basic_unit = doc.get("figure_units", {}).get("basic_expenditure", doc["published_unit"])
+    row = real_sql(
+        "select general_public_budget_wan, personnel_wan, public_wan from mart_unit_year "
+        "join document_status using (document_id) where file_name = ?", f"{city}/{doc['file']}",
+    )[0]
+    expected = [_wan(figures.get("general_public_budget"), doc["published_unit"]),
+                _wan(figures.get("personnel"), basic_unit), _wan(figures.get("public"), basic_unit)]
+    compared = [(a, e) for a, e in zip(row, expected) if e is not None]
+    assert compared and all(a == e for a, e in compared), compared
+
+
+@pytest.mark.parametrize("city, doc", HAND_READ, ids=[f"{c}-{d['unit_name']}" for c, d in HAND_READ])
 def test_three_public_figures_equal_the_document(real_sql, city, doc):
     figures = doc["figures"]
     unit = doc.get("figure_units", {}).get("three_public", doc["published_unit"])
     row = real_sql(
-        "select total_wan, overseas_wan, reception_wan, vehicle_total_wan from fct_three_public "
-        "join document_status using (document_id) where file_name = ?", f"{city}/{doc['file']}",
+        "select total_wan, overseas_wan, reception_wan, vehicle_total_wan, vehicle_purchase_wan, vehicle_operation_wan "
+        "from fct_three_public join document_status using (document_id) where file_name = ?", f"{city}/{doc['file']}",
     )
     expected = [_wan(figures.get(k), unit) for k in (
-        "three_public_total", "three_public_overseas", "three_public_reception", "three_public_vehicle_total")]
+        "three_public_total", "three_public_overseas", "three_public_reception", "three_public_vehicle_total",
+        "three_public_vehicle_purchase", "three_public_vehicle_operation")]
     if expected[3] is None and (figures.get("three_public_vehicle_purchase") or figures.get("three_public_vehicle_operation")):
         expected[3] = sum(_wan(figures.get(k), unit) or 0 for k in ("three_public_vehicle_purchase", "three_public_vehicle_operation"))
     assert len(row) == 1

@@ -66,6 +66,7 @@ def test_a_single_unit_table_keeps_its_subjects_under_the_units_total_row():
     (("2120803-城市建设支出", "50602-资本性支出（基本建设）", "4,256.00"), "2120803"),
     (("50101-工资奖金津补贴", "30101-基本工资", "3,138.09"), "30101"),  # 部门 code beside the 政府 one
     (("7", "11", "02", "行政单位医疗", "84.39"), None),  # damaged: coded from the other tables
+    (("[30101]基本工资", "374.86"), "30101"),  # 广州市信访局 2026, 一般公共预算基本支出情况表 (p12)
 ])
 def test_codes_as_tables_print_them(cells, code):
     assert split_subject_cells(cells)[0] == code

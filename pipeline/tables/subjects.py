@@ -21,7 +21,7 @@ from pipeline.tables.economic import economic_code
 from pipeline.tables.segment import TableRegion
 
 _CODE_PART = re.compile(r"\d{2,9}")
-_CODE_IN_NAME = re.compile(r"^(\d{3})(?:\s*(\d{2}))?(?:\s*(\d{2}))?\s*([^\d\s].*)$")
+_CODE_IN_NAME = re.compile(r"^[\[【]?(\d{3})(?:\s*(\d{2}))?(?:\s*(\d{2}))?[\]】]?\s*([^\d\s\]】].*)$")  # 301工资福利支出, [30101]基本工资
 _SPACED_CODE = re.compile(r"^\d{3}(?:\s+\d{1,2}){1,2}$")
 _TOTAL = re.compile(r"^(总计|合计|小计)$")
 

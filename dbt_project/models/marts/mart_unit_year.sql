@@ -132,10 +132,33 @@ gpb_totals as (
 
 ),
 
+-- 人员经费 and 公用经费 as the 基本支出 table's total row states them; where it has no such
+-- columns, by their definition from its classes: 人员 = 工资福利支出 (301) + 对个人和家庭的补助
+-- (303), 公用 = the other classes
 basic_totals as (
 
-    select document_id, max(personnel_wan) as personnel_wan, max(public_wan) as public_wan
-    from pivoted where table_kind = 'basic_expenditure'
+    select
+        document_id,
+        coalesce(
+            max(case when row_kind = 'total' then personnel_wan end),
+            sum(case when row_kind = 'subject' and subject_code in ('301', '303') then total_wan end)
+        ) as personnel_wan,
+        coalesce(
+            max(case when row_kind = 'total' then public_wan end),
+            sum(case when row_kind = 'subject' and length(subject_code) = 3 and subject_code not in ('301', '303') then total_wan end)
+        ) as public_wan
+    from {{ ref('int_subject_amounts_pivoted') }}
+    where table_kind = 'basic_expenditure'
+    group by document_id
+
+),
+
+-- the 财政拨款收支总表's 一般公共预算 line, for a 收支总表 that prints only 财政拨款 as one line
+fiscal_summary as (
+
+    select document_id, max(case when item_key = 'general_public_budget' then amount_wan end) as general_public_budget_wan
+    from items
+    where table_kind = 'fiscal_summary' and side = 'income' and measure = 'total'
     group by document_id
 
 ),
@@ -160,7 +183,8 @@ final as (
         cast(documents.year as integer) as year,
         cast(summary.total_budget_wan as decimal(20, 6)) as total_budget_wan,
         cast(summary.current_year_income_wan as decimal(20, 6)) as current_year_income_wan,
-        cast(summary.general_public_budget_wan as decimal(20, 6)) as general_public_budget_wan,
+        cast(coalesce(summary.general_public_budget_wan, fiscal_summary.general_public_budget_wan) as decimal(20, 6))
+            as general_public_budget_wan,
         cast(summary.upper_transfer_wan as decimal(20, 6)) as upper_transfer_wan,
         cast(summary.carryover_wan as decimal(20, 6)) as carryover_wan,
         cast(expenditure_totals.expenditure_total_wan as decimal(20, 6)) as expenditure_total_wan,
@@ -193,6 +217,7 @@ final as (
     left join gpb_totals on documents.document_id = gpb_totals.document_id
     left join summary_split on documents.document_id = summary_split.document_id
     left join basic_totals on documents.document_id = basic_totals.document_id
+    left join fiscal_summary on documents.document_id = fiscal_summary.document_id
     left join narrative_source on documents.unit_key = narrative_source.unit_key and documents.year = narrative_source.year
     left join narrative on narrative_source.narrative_document_id = narrative.document_id
     left join three_public on documents.document_id = three_public.document_id
