@@ -6,6 +6,8 @@ Environment variables (all optional):
   BUDGET_DBT_TARGET  dbt target in dbt_project/profiles.yml (default: dev)
   BUDGET_DUCKDB_MEMORY_LIMIT  DuckDB's memory ceiling for the build, spilling to disk beyond it (default: 320MB; a full build of 20,000 documents needs about that)
   BUDGET_DOCUMENT_BATCH_SIZE  documents per query where dbt builds by document (default: 1000)
+  BUDGET_DUCKDB_STORAGE_VERSION  storage format of new DuckDB files (default: v1.0.0, which DuckDB 1.0 and
+                     newer clients read; DuckDB 2.0's own default format cannot be opened by 1.x BI drivers)
 The build works in ``<warehouse dir>/.build/``; readers only ever see the published file.
 """
 
@@ -47,6 +49,7 @@ def export_to_environment(s: Settings) -> None:
     os.environ["BUDGET_WAREHOUSE"] = str(s.warehouse)
     os.environ["BUDGET_BUILD_DB"] = str(s.build_db)
     os.environ["BUDGET_DUCKDB_MEMORY_LIMIT"] = DUCKDB_MEMORY_LIMIT
+    os.environ["BUDGET_DUCKDB_STORAGE_VERSION"] = DUCKDB_STORAGE_VERSION
     # dagster-dbt's manifest preparer looks for dbt on PATH: put the venv's own bin first.
     venv_bin = str(Path(sys.executable).parent)
     if venv_bin not in os.environ.get("PATH", "").split(os.pathsep):
@@ -54,6 +57,7 @@ def export_to_environment(s: Settings) -> None:
 
 
 DUCKDB_MEMORY_LIMIT = os.environ.get("BUDGET_DUCKDB_MEMORY_LIMIT", "320MB")
+DUCKDB_STORAGE_VERSION = os.environ.get("BUDGET_DUCKDB_STORAGE_VERSION", "v1.0.0")
 
 
 def dbt_executable() -> str:

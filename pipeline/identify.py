@@ -28,7 +28,7 @@ _CHINESE_DIGITS = str.maketrans("〇零○Ｏ一二三四五六七八九", "0000
 _CHINESE_YEAR = re.compile(r"([二][〇零○Ｏ一二三四五六七八九]{3})年")
 # words that never belong to a unit's name: contents, headings, document-type words
 _NOT_A_NAME = re.compile(
-    r"目录|第[一二三四五六七八九十\d]+部分|说明|公开|预算|决算|报表|情况|^[年度月日]|单位[:：]|金额|万元|"
+    r"目录|第[一二三四五六七八九十百\d]+(?:部分|条|章|节)|说明|公开|预算|决算|报表|情况|^[年度月日]|单位[:：]|金额|万元|"
     r"^[\d\s.、，,]+$|^(?:市级|区级|县级|本级|部门|单位)$"
 )
 # a unit's name ends with what kind of body it is (局, 委员会, 中心, 学校 …)
@@ -86,6 +86,7 @@ def _from_title(cover: str) -> tuple[str | None, int | None, str | None, str | N
         trailing = re.search(r"(20\d\d)年?度?$", before)
         if trailing:
             year, before = int(trailing.group(1)), before[: trailing.start()]
+        before = re.sub(r"年度?$", "", before)  # a year the text layer lost (上海市普陀区财政局 / 年度部门决算)
         leading = list(re.finditer(r"(20\d\d)年度?", before))
         if leading:
             year = year or int(leading[-1].group(1))

@@ -18,7 +18,7 @@ from pathlib import Path
 import duckdb
 import polars as pl
 
-from pipeline.config import DUCKDB_MEMORY_LIMIT
+from pipeline.config import DUCKDB_MEMORY_LIMIT, DUCKDB_STORAGE_VERSION
 from pipeline.geography import GEOGRAPHY_SCHEMA, resolve
 from pipeline.stage import SCHEMAS, StagedDocument
 
@@ -77,8 +77,15 @@ def record_fingerprint(con: duckdb.DuckDBPyConnection, component: str, fingerpri
 
 
 def connect(database: Path | str) -> duckdb.DuckDBPyConnection:
-    """A writable connection under the build's memory ceiling (DuckDB spills to disk beyond it)."""
-    return duckdb.connect(str(database), config={"memory_limit": DUCKDB_MEMORY_LIMIT, "preserve_insertion_order": False})
+    """A writable connection under the build's memory ceiling (DuckDB spills to disk beyond it).
+
+    A file it creates is written in the storage format DuckDB 1.x clients read (the published
+    warehouse is a copy of the build's file, so BI drivers bundling DuckDB 1.x open it).
+    """
+    return duckdb.connect(str(database), config={
+        "memory_limit": DUCKDB_MEMORY_LIMIT, "preserve_insertion_order": False,
+        "storage_compatibility_version": DUCKDB_STORAGE_VERSION,
+    })
 
 
 def connect_build(build_db: Path) -> duckdb.DuckDBPyConnection:
