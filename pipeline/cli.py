@@ -161,11 +161,15 @@ def _report(args: argparse.Namespace) -> int:
 
 
 def _export(args: argparse.Namespace) -> int:
-    from pipeline.export import export_parquet
+    from pipeline.export import ExportRefused, export_parquet
 
     s = settings(warehouse=args.warehouse)
     out = Path(args.out) if args.out else s.warehouse.parent / "parquet"
-    counts = export_parquet(s.warehouse, out)
+    try:
+        counts = export_parquet(s.warehouse, out)
+    except ExportRefused as refused:
+        print(f"export refused: {refused}", file=sys.stderr)
+        return 2
     print(f"exported {len(counts)} tables ({sum(counts.values())} rows) as Parquet to {out}")
     return 0
 

@@ -93,8 +93,22 @@ def _export_table(con: duckdb.DuckDBPyConnection, table: str, previous: dict[str
     return checksums
 
 
+class ExportRefused(Exception):
+    """The export folder holds files a previous export did not write: nothing is touched."""
+
+
 def export_parquet(warehouse: Path, out: Path) -> dict[str, int]:
-    """Write every mart, reusing the unchanged files of the previous export; returns rows per table."""
+    """Write every mart, reusing the unchanged files of the previous export; returns rows per table.
+
+    The export replaces only a folder it wrote itself (one with its ``_checksums.json``) or an
+    empty one: any other folder is refused, whatever it holds.
+    """
+    out = out.resolve()
+    if out.exists() and (not out.is_dir() or (any(out.iterdir()) and not (out / CHECKSUMS).exists())):
+        raise ExportRefused(
+            f"{out} is not empty and was not written by budget export; nothing was changed. "
+            "Give --out a new or empty folder, or one a previous export wrote"
+        )
     new = out.with_name(out.name + ".writing")
     shutil.rmtree(new, ignore_errors=True)
     new.mkdir(parents=True)

@@ -25,3 +25,22 @@ def test_parquet_export_reads_back_to_the_same_rows(warehouse, tmp_path):
             original = sorted(map(repr, con.execute(f"select {listed} from {table}").fetchall()))
             exported = sorted(map(repr, con.execute(f"select {listed} from {source}").fetchall()))
             assert exported == original, table
+
+
+def test_export_refuses_a_folder_it_did_not_write_and_touches_nothing(warehouse, tmp_path):
+    # Regression: `--out .` used to delete the working folder
+    mine = tmp_path / "my_files"
+    mine.mkdir()
+    (mine / "notes.txt").write_text("keep me")
+    budget = Path(sys.executable).parent / "budget"
+    result = subprocess.run([str(budget), "export", "--warehouse", str(warehouse), "--out", str(mine)],
+                            capture_output=True, text=True, cwd=tmp_path)
+    assert result.returncode == 2 and "not written by budget export" in result.stderr
+    assert "Traceback" not in result.stderr
+    assert [p.name for p in mine.iterdir()] == ["notes.txt"] and (mine / "notes.txt").read_text() == "keep me"
+    assert not (tmp_path / "my_files.writing").exists()
+    # a folder a previous export wrote is replaced as before
+    again = tmp_path / "exported"
+    for _ in range(2):
+        assert subprocess.run([str(budget), "export", "--warehouse", str(warehouse), "--out", str(again)],
+                              capture_output=True, text=True).returncode == 0
