@@ -189,7 +189,7 @@ def _survey(args: argparse.Namespace) -> int:
     from pipeline.survey import failing_checks, read_headlines, report
 
     raw = Path(args.raw_dir).resolve()
-    warehouse = Path(args.warehouse).resolve() if args.warehouse else raw.parent / f"{raw.name}.survey" / "budget.duckdb"
+    warehouse = Path(args.warehouse).resolve() if args.warehouse else REPO_ROOT / "data" / "survey" / raw.name / "budget.duckdb"
     if not args.no_build:
         built = _build(argparse.Namespace(raw_dir=str(raw), warehouse=str(warehouse), strict=False, workers=args.workers))
         if built != 0:
@@ -218,7 +218,7 @@ def main(argv: list[str] | None = None) -> int:
     build.set_defaults(func=_build)
     survey = sub.add_parser("survey", help="build a corpus and report, per folder, how much of it reads and reconciles")
     survey.add_argument("raw_dir", help="the corpus: a folder of disclosures, one subfolder per city or source")
-    survey.add_argument("--warehouse", help="where to build it (default: <raw_dir>.survey/budget.duckdb beside the corpus)")
+    survey.add_argument("--warehouse", help="where to build it (default: data/survey/<corpus folder name>/budget.duckdb)")
     survey.add_argument("--no-build", action="store_true", help="report on the warehouse already built there")
     survey.add_argument("--workers", type=int, help="parse processes (default: one per CPU)")
     survey.set_defaults(func=_survey)
