@@ -34,7 +34,7 @@ def test_export_refuses_a_folder_it_did_not_write_and_touches_nothing(warehouse,
     (mine / "notes.txt").write_text("keep me")
     budget = Path(sys.executable).parent / "budget"
     result = subprocess.run([str(budget), "export", "--warehouse", str(warehouse), "--out", str(mine)],
-                            capture_output=True, text=True, cwd=tmp_path)
+                            capture_output=True, text=True, cwd=tmp_path, check=False)
     assert result.returncode == 2 and "not written by budget export" in result.stderr
     assert "Traceback" not in result.stderr
     assert [p.name for p in mine.iterdir()] == ["notes.txt"] and (mine / "notes.txt").read_text() == "keep me"
@@ -43,4 +43,4 @@ def test_export_refuses_a_folder_it_did_not_write_and_touches_nothing(warehouse,
     again = tmp_path / "exported"
     for _ in range(2):
         assert subprocess.run([str(budget), "export", "--warehouse", str(warehouse), "--out", str(again)],
-                              capture_output=True, text=True).returncode == 0
+                              capture_output=True, text=True, check=False).returncode == 0
