@@ -8,6 +8,7 @@ import os
 import subprocess
 import sys
 from collections import Counter
+from decimal import Decimal
 from pathlib import Path
 
 from pipeline.config import REPO_ROOT, export_to_environment, settings
@@ -15,6 +16,10 @@ from pipeline.config import REPO_ROOT, export_to_environment, settings
 
 def _build(args: argparse.Namespace) -> int:
     s = settings(args.raw_dir, args.warehouse)
+    if not s.raw_dir.is_dir():
+        print(f"budget build: no raw folder at {s.raw_dir}; give --raw-dir (or BUDGET_RAW_DIR) a folder of disclosures",
+              file=sys.stderr)
+        return 2
     export_to_environment(s)
     import dagster as dg
 
@@ -94,7 +99,9 @@ def _query(args: argparse.Namespace) -> int:
         columns = [d[0] for d in cursor.description]
         rows = cursor.fetchall()
     if args.format == "json":
-        print(json.dumps([dict(zip(columns, r)) for r in rows], ensure_ascii=False, default=str, indent=1))
+        # amounts as JSON numbers (DECIMAL → float keeps every digit of a DECIMAL(20,6) up to 10^9 万元)
+        as_json = lambda v: float(v) if isinstance(v, Decimal) else str(v)  # noqa: E731
+        print(json.dumps([dict(zip(columns, r)) for r in rows], ensure_ascii=False, default=as_json, indent=1))
     elif args.format == "csv":
         import csv
 
@@ -209,6 +216,7 @@ def _ui(args: argparse.Namespace) -> int:
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="budget", description=__doc__)
+    parser.add_argument("--debug", action="store_true", help="show the full traceback of an error")
     sub = parser.add_subparsers(dest="command", required=True)
     build = sub.add_parser("build", help="parse data/raw and build the warehouse")
     build.add_argument("--raw-dir")
@@ -260,7 +268,16 @@ def main(argv: list[str] | None = None) -> int:
     ui.add_argument("--port", type=int, default=3000)
     ui.set_defaults(func=_ui)
     args = parser.parse_args(argv)
-    return args.func(args)
+    try:
+        return args.func(args)
+    except Exception as error:  # one line that says what went wrong; the traceback behind --debug
+        import duckdb
+
+        if args.debug or not isinstance(error, (duckdb.Error, OSError, ValueError)):
+            raise
+        first_line = str(error).strip().splitlines()[0] if str(error).strip() else type(error).__name__
+        print(f"budget {args.command}: {first_line} (run with --debug for the traceback)", file=sys.stderr)
+        return 1
 
 
 if __name__ == "__main__":
