@@ -100,7 +100,7 @@ def _query(args: argparse.Namespace) -> int:
         rows = cursor.fetchall()
     if args.format == "json":
         # amounts as JSON numbers (DECIMAL → float keeps every digit of a DECIMAL(20,6) up to 10^9 万元)
-        as_json = lambda v: float(v) if isinstance(v, Decimal) else str(v)  # noqa: E731
+        as_json = lambda v: float(v) if isinstance(v, Decimal) else str(v)
         print(json.dumps([dict(zip(columns, r)) for r in rows], ensure_ascii=False, default=as_json, indent=1))
     elif args.format == "csv":
         import csv
