@@ -2,7 +2,8 @@
 
 A table starts at its title (with an optional ``表 N`` caption before it) and takes every
 row until the next title, a section heading or running prose. Lines inside it that carry
-``编制部门/编制单位`` or ``单位：万元`` set the table's discloser and published unit; a
+a labelled discloser (``编制部门：``, ``单位名称：`` …: ``pipeline/identify.py``) or ``单位：万元``
+set the table's discloser and published unit; a
 continuation on the next page (repeated header, or only those lines) stays in the same table.
 """
 
@@ -12,12 +13,12 @@ import re
 from dataclasses import dataclass, field
 
 from pipeline.cleaning import compact_label, find_published_unit, is_amount
+from pipeline.identify import labelled_unit
 from pipeline.intermediate import Block
 from pipeline.tables.kinds import UNREAD_KINDS, kind_of, parse_title, table_caption_number
 
 _BESIDE_TITLE = re.compile(r"\s*(?:(?:编制|预算)(?:单位|部门)\s*[:：]|(?:金额)?单位\s*[:：]).*$")
 EMPTY_STATEMENT = re.compile(r"空\s*白?\s*表|本表无数据|无此项")
-_DISCLOSER = re.compile(r"(?:编制|预算)(?:部门|单位)\s*[:：]\s*(.+?)(?:\s*(?:金额)?单位\s*[:：].*)?$")
 
 
 @dataclass
@@ -36,15 +37,6 @@ class TableRegion:
     @property
     def unit(self) -> str:
         return self.published_unit or "万元"
-
-
-def discloser_of(text: str) -> str | None:
-    match = _DISCLOSER.search(text.strip())
-    if not match:
-        return None
-    name = re.sub(r"\s+", "", match.group(1))
-    name = re.sub(r"[（(]?盖章[）)]?$", "", name)
-    return name or None
 
 
 def _is_prose(text: str) -> bool:
@@ -110,7 +102,7 @@ def segment_tables(blocks: list[Block]) -> list[TableRegion]:
                 page=block.page,
             )
             current.published_unit = find_published_unit(text)
-            current.discloser = discloser_of(text)
+            current.discloser = labelled_unit(text)
             tables.append(current)
             pending_number = None
             closed = None
@@ -121,7 +113,7 @@ def segment_tables(blocks: list[Block]) -> list[TableRegion]:
                 closed = None
             continue
         unit = find_published_unit(text)
-        discloser = discloser_of(text)
+        discloser = labelled_unit(text)
         if unit or discloser:
             current.published_unit = current.published_unit or unit
             current.discloser = current.discloser or discloser
