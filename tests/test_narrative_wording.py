@@ -42,3 +42,21 @@ def test_year_over_year_wordings(sentence, current, change, pct):
 def test_fact_wordings(sentence, kind, key, value):
     facts = {(f.fact_kind, f.fact_key): f.value for f in extract_facts(_paras(sentence))}
     assert facts[(kind, key)] == D(value)
+
+
+@pytest.mark.parametrize(
+    "sentence, authorized, actual",
+    [
+        # 新疆 seed 004 (昌吉回族自治州社会保险中心 2025)
+        ("昌吉回族自治州社会保险中心编制数59,实有人数94人,其中:在职53人,减少6人;退休41人,增加6人。", 59, 94),
+        # 西安 template: the total first, then its 行政/事业 parts
+        ("截至上年底，本部门人员编制145人，其中行政编制59人，事业编制86人；实有人员131人，其中行政49人。", 145, 131),
+        ("本部门人员编制 1053 人，其中行政编制 197 人、事业编制 856 人；实有人员1089 人。", 1053, 1089),
+        ("核定编制45名，实有人员40人。", 45, 40),
+        # not staff: a regulation's title, a year, a wage rise
+        ("《职能配置、内设机构和人员编制规定》；编制2026年部门预算；在职人员工资调增。", None, None),
+    ],
+)
+def test_staff_numbers(sentence, authorized, actual):
+    facts = {f.fact_key: f.value for f in extract_facts(_paras(sentence)) if f.fact_kind == "staff"}
+    assert facts.get("staff_authorized") == authorized and facts.get("staff_actual") == actual

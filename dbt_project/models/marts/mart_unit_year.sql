@@ -168,7 +168,9 @@ narrative as (
     select
         document_id,
         max(case when fact_kind = 'operating_funds' then value end) as operating_funds_wan,
-        max(case when fact_key = 'procurement_total' then value end) as procurement_total_wan
+        max(case when fact_key = 'procurement_total' then value end) as procurement_total_wan,
+        max(case when fact_key = 'staff_authorized' then value end) as staff_authorized,
+        max(case when fact_key = 'staff_actual' then value end) as staff_actual
     from facts
     group by document_id
 
@@ -203,6 +205,8 @@ final as (
         cast(three_public.total_wan as decimal(20, 6)) as three_public_total_wan,
         cast(narrative.operating_funds_wan as decimal(20, 6)) as operating_funds_wan,
         cast(narrative.procurement_total_wan as decimal(20, 6)) as procurement_total_wan,
+        cast(narrative.staff_authorized as integer) as staff_authorized,
+        cast(narrative.staff_actual as integer) as staff_actual,
         documents.document_id,
         stated_prior.basic_prior_wan,
         stated_prior.project_prior_wan,
