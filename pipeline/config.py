@@ -6,6 +6,8 @@ Environment variables (all optional):
   BUDGET_DBT_TARGET  dbt target in dbt_project/profiles.yml (default: dev)
   BUDGET_DUCKDB_MEMORY_LIMIT  DuckDB's memory ceiling for the build, spilling to disk beyond it (default: 320MB; a full build of 20,000 documents needs about that)
   BUDGET_DOCUMENT_BATCH_SIZE  documents per query where dbt builds by document (default: 1000)
+  BUDGET_AUTOMATION  on (default) or off: whether the nightly schedule and the raw-folder sensor start
+                     running when the code location loads (`budget ui` sets off unless --automation)
   BUDGET_DUCKDB_STORAGE_VERSION  storage format of new DuckDB files (default: v1.0.0, which DuckDB 1.0 and
                      newer clients read; DuckDB 2.0's own default format cannot be opened by 1.x BI drivers)
 The build works in ``<warehouse dir>/.build/``; readers only ever see the published file.
@@ -58,6 +60,14 @@ def export_to_environment(s: Settings) -> None:
 
 DUCKDB_MEMORY_LIMIT = os.environ.get("BUDGET_DUCKDB_MEMORY_LIMIT", "320MB")
 DUCKDB_STORAGE_VERSION = os.environ.get("BUDGET_DUCKDB_STORAGE_VERSION", "v1.0.0")
+
+
+def automation_on() -> bool:
+    """The nightly schedule and the raw-folder sensor run by default in a deployment."""
+    value = os.environ.get("BUDGET_AUTOMATION", "on").strip().lower()
+    if value not in ("on", "off"):
+        raise ValueError(f"BUDGET_AUTOMATION is {value!r}: set it to on or off")
+    return value == "on"
 
 
 def dbt_executable() -> str:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import re
 import shutil
 import subprocess
 import sys
@@ -24,12 +25,25 @@ def build_warehouse(raw_dir: Path, warehouse: Path, **environment: str) -> subpr
     )
 
 
+def build_log(result: subprocess.CompletedProcess) -> str:
+    """The Dagster and dbt log of a ``budget build`` (kept in a file; its path is said on the terminal)."""
+    match = re.search(r"\(log: (.+?\.log)\)", result.stderr)
+    assert match, result.stderr[-2000:]
+    return Path(match.group(1)).read_text(encoding="utf-8", errors="replace")
+
+
 @pytest.fixture(scope="session")
-def warehouse(tmp_path_factory) -> Path:
+def first_build(tmp_path_factory) -> tuple[subprocess.CompletedProcess, Path]:
+    """The session's build of data/raw: what ``budget build`` printed, and the warehouse."""
     out = tmp_path_factory.mktemp("warehouse") / "budget.duckdb"
     result = build_warehouse(RAW, out)
     assert result.returncode == 0, result.stdout[-3000:] + result.stderr[-3000:]
-    return out
+    return result, out
+
+
+@pytest.fixture(scope="session")
+def warehouse(first_build) -> Path:
+    return first_build[1]
 
 
 @pytest.fixture(scope="session")

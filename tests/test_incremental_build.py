@@ -8,7 +8,7 @@ from pathlib import Path
 import duckdb
 
 from pipeline.export import mart_tables
-from tests.conftest import build_warehouse
+from tests.conftest import build_log, build_warehouse
 
 
 def _marts(warehouse: Path) -> dict[str, list[str]]:
@@ -43,7 +43,7 @@ def test_a_nightly_run_equals_a_build_from_scratch_and_redoes_only_what_changed(
     documents[3].unlink()
     second = build_warehouse(raw_copy, nightly)
     assert second.returncode == 0, second.stderr[-3000:]
-    log = second.stdout + second.stderr
+    log = build_log(second)
     assert "staging: 3 documents changed" in log
     assert "full refresh" not in log
     assert "Finished running 12 incremental models" in log

@@ -10,6 +10,8 @@ from __future__ import annotations
 
 import json
 import shutil
+import subprocess
+import sys
 from decimal import Decimal
 from pathlib import Path
 
@@ -56,7 +58,8 @@ def _wan(value: str | None, unit: str) -> Decimal | None:
 
 
 @pytest.fixture(scope="module")
-def real_sql(tmp_path_factory):
+def real_build(tmp_path_factory) -> tuple[Path, Path]:
+    """(raw folder, warehouse) of the hand-read documents and the other files above."""
     raw = tmp_path_factory.mktemp("real") / "raw"
     for city, doc in HAND_READ:
         (raw / city).mkdir(parents=True, exist_ok=True)
@@ -72,7 +75,12 @@ def real_sql(tmp_path_factory):
     warehouse = raw.parent / "warehouse" / "budget.duckdb"
     result = build_warehouse(raw, warehouse)
     assert result.returncode == 0, result.stdout[-3000:] + result.stderr[-3000:]
-    con = duckdb.connect(str(warehouse), read_only=True)
+    return raw, warehouse
+
+
+@pytest.fixture(scope="module")
+def real_sql(real_build):
+    con = duckdb.connect(str(real_build[1]), read_only=True)
     yield lambda text, *params: con.execute(text, list(params)).fetchall()
     con.close()
 
@@ -196,3 +204,27 @@ def test_the_core_checks_pass_on_documents_whose_own_sums_hold(real_sql, city, d
         f"where file_name = ? and dq_check_result.status = 'fail' and check_name in {CORE_CHECKS}", f"{city}/{doc['file']}",
     )
     assert failing == []
+
+
+def test_explain_names_the_page_and_row_of_a_pdf_figure(real_build):
+    """广州市信访局 (hand-read, tests/real_figures/广州.json): “三公” 4.80 on page 15, the 支出总表 on page 8
+    with 社会保障和就业支出 (208) 419.35."""
+    raw, warehouse = real_build
+    budget = Path(sys.executable).parent / "budget"
+    unit = "unit_key in (select unit_key from dim_unit where unit_name = '广州市信访局')"
+
+    def explain(*args):
+        result = subprocess.run([str(budget), "explain", *args, "--raw-dir", str(raw), "--warehouse", str(warehouse)],
+                                capture_output=True, text=True, timeout=300)
+        assert result.returncode == 0, result.stderr
+        return [line.strip() for line in result.stdout.splitlines() if line.strip().startswith("source:")]
+
+    [three_public] = explain("fct_three_public", unit)
+    assert "信访局_2026年部门预算_58417d.pdf page 15 row" in three_public and "“三公”经费 | 4.80" in three_public
+    [social_security] = explain("fct_appropriation", f"{unit} and subject_code = '208'")
+    assert "page 8 row" in social_security and "社会保障和就业支出 | 419.35" in social_security
+    # the checks name the page too
+    [(cells,)] = duckdb.connect(str(warehouse), read_only=True).execute(
+        "select cells from dq_check_result join document_status using (document_id) "
+        "where unit_name = '广州市信访局' and check_name = 'three_public_items_sum_to_total'").fetchall()
+    assert cells.startswith("page 15 row ")

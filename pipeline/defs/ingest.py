@@ -8,7 +8,7 @@ from pathlib import Path
 
 import dagster as dg
 
-from pipeline.config import settings
+from pipeline.config import automation_on, settings
 from pipeline.readers import detect_layout
 from pipeline.warehouse import file_sha256
 
@@ -89,7 +89,11 @@ def _fingerprint() -> str:
     return hashlib.sha256(json.dumps(entries).encode()).hexdigest()
 
 
-@dg.sensor(job_name="build_warehouse", minimum_interval_seconds=60, default_status=dg.DefaultSensorStatus.RUNNING)
+@dg.sensor(
+    job_name="build_warehouse",
+    minimum_interval_seconds=60,
+    default_status=dg.DefaultSensorStatus.RUNNING if automation_on() else dg.DefaultSensorStatus.STOPPED,
+)
 def raw_files_sensor(context: dg.SensorEvaluationContext):
     """Start a build when files under the raw directory are added, changed or removed."""
     fingerprint = _fingerprint()

@@ -18,6 +18,7 @@ from pathlib import Path
 import dagster as dg
 
 from pipeline.config import settings
+from pipeline.progress import ProgressFile, progress_folder
 from pipeline.stage import SCHEMAS, stage_document
 from pipeline.warehouse import (
     assemble_staging,
@@ -71,11 +72,12 @@ def parse_shard(index: int, raw_files: list[dict], workers: int) -> dict:
         to_parse = [f for f in mine if known.get(f["file_name"]) != f["sha256"]]
         workers = workers or os.cpu_count() or 1
         paths = [f["path"] for f in to_parse]
+        progress = ProgressFile(progress_folder(settings().build_dir) / f"parse_shard_{index}.json", total=len(paths))
         if workers > 1 and len(paths) >= 20 and not current_process().daemon:  # below that, starting the pool costs more than it saves
             with ProcessPoolExecutor(max_workers=workers, mp_context=get_context("spawn")) as pool:
-                _write_in_batches(con, _parse_ahead(pool, paths, window=workers * AHEAD_PER_WORKER), to_parse)
+                _write_in_batches(con, _parse_ahead(pool, paths, window=workers * AHEAD_PER_WORKER), to_parse, progress)
         else:
-            _write_in_batches(con, map(_stage, paths), to_parse)
+            _write_in_batches(con, map(_stage, paths), to_parse, progress)
     finally:
         con.close()
     return {"documents": len(mine), "parsed": len(to_parse), "removed": len(removed)}
@@ -95,9 +97,10 @@ def _parse_ahead(pool: ProcessPoolExecutor, paths: list[str], window: int):
         yield staged
 
 
-def _write_in_batches(con, staged_iter, entries) -> None:
+def _write_in_batches(con, staged_iter, entries, progress: ProgressFile) -> None:
     batch = []
-    for entry, staged in zip(entries, staged_iter):
+    for done, (entry, staged) in enumerate(zip(entries, staged_iter), start=1):
+        progress.update(done)
         batch.append((staged, entry["file_name"]))
         if len(batch) >= BATCH:
             write_staged(con, batch)

@@ -6,6 +6,7 @@ import os
 import dagster as dg
 from dagster_dask import dask_executor
 
+from pipeline.config import automation_on
 from pipeline.defs.parse import parse_shards
 
 # Dagster's default (multiprocess) executor already runs the parse shards side by side:
@@ -26,7 +27,7 @@ build_warehouse_distributed = dg.define_asset_job(
     job=build_warehouse,
     cron_schedule=os.environ.get("BUDGET_NIGHTLY_CRON", "0 2 * * *"),
     execution_timezone="Asia/Shanghai",
-    default_status=dg.DefaultScheduleStatus.RUNNING,
+    default_status=dg.DefaultScheduleStatus.RUNNING if automation_on() else dg.DefaultScheduleStatus.STOPPED,
 )
 def nightly_build(context: dg.ScheduleEvaluationContext) -> dg.RunRequest:
     scheduled = context.scheduled_execution_time

@@ -39,7 +39,8 @@ final as (
         cast(income.fiscal_carryover_wan as decimal(20, 6)) as fiscal_carryover_wan,
         cast(income.nonfiscal_carryover_wan as decimal(20, 6)) as nonfiscal_carryover_wan,
         coalesce(expenditure.document_id, income.document_id) as document_id,
-        coalesce(expenditure.source_line, income.source_line) as source_line
+        coalesce(expenditure.source_line, income.source_line) as source_line,
+        case when expenditure.source_line is not null then expenditure.page else income.page end as page
     from expenditure
     full outer join income
         on expenditure.document_id = income.document_id

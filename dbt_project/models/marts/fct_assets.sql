@@ -27,7 +27,7 @@ pivoted as (
         max(case when fact_key = 'other_assets_value' then value end) as other_assets_value_wan,
         max(case when fact_key = 'equipment_over_50w_count' then value end) as equipment_over_50w_count,
         max(case when fact_key = 'equipment_over_100w_count' then value end) as equipment_over_100w_count,
-        min(source_line) as source_line
+        {{ first_source_place() }}
     from facts
     group by unit_key, year, document_id
 
@@ -54,7 +54,8 @@ final as (
         cast(equipment_over_50w_count as integer) as equipment_over_50w_count,
         cast(equipment_over_100w_count as integer) as equipment_over_100w_count,
         document_id,
-        source_line
+        source_line,
+        page
     from pivoted
 
 )

@@ -31,7 +31,8 @@ final as (
         changes.pct_consistent,
         changes.sentence,
         changes.document_id,
-        changes.source_line
+        changes.source_line,
+        changes.page
     from changes
     inner join documents on changes.document_id = documents.document_id
 

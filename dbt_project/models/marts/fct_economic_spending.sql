@@ -30,7 +30,8 @@ basic as (
         personnel_wan,
         public_wan,
         document_id,
-        source_line
+        source_line,
+        page
     from pivoted
     where table_kind = 'basic_expenditure' and row_kind = 'subject'
 
@@ -43,7 +44,7 @@ project_columns as (
         substr(amounts.measure, 6) as subject_code,
         max(case when amounts.row_kind = 'total' then amounts.amount_wan end) as stated_wan,
         sum(case when amounts.row_kind = 'subject' and amounts.project_name is not null then amounts.amount_wan end) as summed_wan,
-        min(amounts.source_line) as source_line
+        {{ first_source_place('amounts.') }}
     from amounts
     where amounts.table_kind = 'project_expenditure' and amounts.measure like 'econ_%'
     group by amounts.document_id, substr(amounts.measure, 6)
@@ -61,7 +62,8 @@ project as (
         cast(null as decimal(20, 6)) as personnel_wan,
         cast(null as decimal(20, 6)) as public_wan,
         project_columns.document_id,
-        project_columns.source_line
+        project_columns.source_line,
+        project_columns.page
     from project_columns
     inner join documents on project_columns.document_id = documents.document_id
     where coalesce(project_columns.stated_wan, project_columns.summed_wan) is not null
@@ -79,7 +81,8 @@ final as (
         cast(personnel_wan as decimal(20, 6)) as personnel_wan,
         cast(public_wan as decimal(20, 6)) as public_wan,
         document_id,
-        source_line
+        source_line,
+        page
     from (select * from basic union all select * from project)
 
 )

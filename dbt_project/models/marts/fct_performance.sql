@@ -17,7 +17,7 @@ final as (
         cast(max(case when fact_key = 'fiscal_project_amount' then value end) as decimal(20, 6)) as fiscal_project_amount_wan,
         cast(max(case when fact_key = 'nonfiscal_project_amount' then value end) as decimal(20, 6)) as nonfiscal_project_amount_wan,
         document_id,
-        min(source_line) as source_line
+        {{ first_source_place() }}
     from facts
     group by unit_key, year, document_id
 

@@ -18,7 +18,7 @@ final as (
         cast(max(case when fact_key = 'sme_reserved' then value end) as decimal(20, 6)) as sme_reserved_wan,
         cast(max(case when fact_key = 'small_micro_reserved' then value end) as decimal(20, 6)) as small_micro_reserved_wan,
         document_id,
-        min(source_line) as source_line
+        {{ first_source_place() }}
     from facts
     group by unit_key, year, document_id
 

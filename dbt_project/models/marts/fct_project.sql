@@ -23,7 +23,8 @@ final as (
         cast(enterprise_subsidies_wan as decimal(20, 6)) as enterprise_subsidies_wan,
         cast(social_security_fund_wan as decimal(20, 6)) as social_security_fund_wan,
         document_id,
-        source_line
+        source_line,
+        page
     from pivoted
 
 )

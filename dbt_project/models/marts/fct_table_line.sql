@@ -21,7 +21,8 @@ final as (
         subject_code,
         measure,
         cast(amount_wan as decimal(20, 6)) as amount_wan,
-        source_line
+        source_line,
+        page
     from items
 
 )

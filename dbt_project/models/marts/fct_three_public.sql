@@ -25,7 +25,8 @@ from_table as (
         max(case when item_key = 'vehicle_purchase' then amount_wan end) as vehicle_purchase_wan,
         max(case when item_key = 'vehicle_operation' then amount_wan end) as vehicle_operation_wan,
         max(case when item_key = 'vehicle_total' then amount_wan end) as vehicle_total_wan,
-        min(source_line) as source_line
+        -- the 三公 rows, not the 行政经费 / 会议费 / 培训费 printed beside them
+        {{ first_source_place(where="item_key in ('total', 'overseas', 'reception', 'vehicle_total', 'vehicle_purchase', 'vehicle_operation')") }}
     from items
     group by unit_key, year, document_id
 
@@ -52,7 +53,8 @@ final as (
         cast(from_table.vehicle_total_wan as decimal(20, 6)) as vehicle_total_wan,
         cast(from_text.narrative_total_wan as decimal(20, 6)) as narrative_total_wan,
         from_table.document_id,
-        from_table.source_line
+        from_table.source_line,
+        from_table.page
     from from_table
     left join from_text on from_table.document_id = from_text.document_id
 

@@ -21,7 +21,7 @@ appropriation as (
 stated as (
 
     select
-        unit_key, year, item_kind, subject_code, item_label, prior_wan, document_id, source_line,
+        unit_key, year, item_kind, subject_code, item_label, prior_wan, document_id, source_line, page,
         case
             when item_kind = 'basic' and section = 'expenditure' then 'basic_wan'
             when item_kind = 'project' and section = 'expenditure' then 'project_wan'
@@ -70,7 +70,8 @@ final as (
         abs(prior_wan - previous_document_wan) <= 0.01 as agrees,
         document_id,
         previous_document_id,
-        source_line
+        source_line,
+        page
     from published
 
 )

@@ -70,7 +70,7 @@ hierarchy as (
         parent.amount_wan as expected_wan,
         sum(child.amount_wan) as actual_wan,
         any_value(parent.half_unit_wan) * (count(*) + 1) as tolerance_wan,
-        'line ' || cast(parent.source_line as varchar) as cells
+        {{ source_place('parent.page', 'parent.source_line') }} as cells
     from subject_rows as parent
     inner join subject_rows as child
         on parent.document_id = child.document_id
@@ -94,7 +94,7 @@ grand_total as (
         total.amount_wan as expected_wan,
         sum(class.amount_wan) as actual_wan,
         any_value(total.half_unit_wan) * (count(*) + 1) as tolerance_wan,
-        'line ' || cast(total.source_line as varchar) as cells
+        {{ source_place('total.page', 'total.source_line') }} as cells
     from subject_rows as total
     inner join subject_rows as class
         on total.document_id = class.document_id
@@ -111,7 +111,7 @@ pivoted as (
 
     select
         document_id, table_kind, row_seq, any_value(subject_code) as subject_code, any_value(row_kind) as row_kind,
-        any_value(source_line) as source_line, any_value(half_unit_wan) as half_unit_wan,
+        any_value(source_line) as source_line, any_value(page) as page, any_value(half_unit_wan) as half_unit_wan,
         max(case when measure = 'total' then amount_wan end) as total_wan,
         -- 基本 is 人员 + 公用 where a table prints those two without a 基本 column
         coalesce(
@@ -143,7 +143,7 @@ row_split as (
         total_wan as expected_wan,
         case when table_kind = 'basic_expenditure' then personnel_wan + public_wan else basic_wan + project_wan end as actual_wan,
         half_unit_wan * 3 as tolerance_wan,
-        'line ' || cast(source_line as varchar) as cells
+        {{ source_place('page', 'source_line') }} as cells
     from pivoted
     where total_wan is not null
         and (
@@ -155,7 +155,7 @@ row_split as (
 
 totals_by_table as (
 
-    select document_id, table_kind, total_wan, basic_wan, project_wan, personnel_wan, public_wan, half_unit_wan, source_line,
+    select document_id, table_kind, total_wan, basic_wan, project_wan, personnel_wan, public_wan, half_unit_wan, source_line, page,
         basic_cells + personnel_cells > 0 as states_basic,
         personnel_cells > 0 as states_personnel
     from pivoted
@@ -169,7 +169,7 @@ project_table_total as (
         amounts.document_id,
         max(case when amounts.row_kind = 'total' then amounts.amount_wan end) as stated_wan,
         sum(case when amounts.row_kind = 'subject' and amounts.project_name is not null then amounts.amount_wan end) as projects_wan,
-        max(amounts.source_line) as source_line,
+        {{ last_source_place('amounts.') }},
         coalesce(bool_or(project_titles.is_general_public_budget), false) as is_general_public_budget
     from amounts
     left join (
@@ -186,7 +186,7 @@ cross_table as (
 
     select gpb.document_id, 'basic_table_equals_gpb_basic' as check_name, '基本支出' as subject,
         gpb.basic_wan as expected_wan, basic.total_wan as actual_wan, 0.01 as tolerance_wan,
-        'lines ' || cast(gpb.source_line as varchar) || ', ' || cast(basic.source_line as varchar) as cells
+        {{ source_place('gpb.page', 'gpb.source_line') }} || ', ' || {{ source_place('basic.page', 'basic.source_line') }} as cells
     from totals_by_table as gpb
     inner join totals_by_table as basic on gpb.document_id = basic.document_id and basic.table_kind = 'basic_expenditure'
     where gpb.table_kind = 'gpb_expenditure' and gpb.states_basic
@@ -195,7 +195,7 @@ cross_table as (
 
     select gpb.document_id, 'project_table_equals_gpb_project', '项目支出',
         gpb.project_wan, coalesce(project.stated_wan, project.projects_wan), 0.01,
-        'lines ' || cast(gpb.source_line as varchar) || ', ' || cast(project.source_line as varchar)
+        {{ source_place('gpb.page', 'gpb.source_line') }} || ', ' || {{ source_place('project.page', 'project.source_line') }}
     from totals_by_table as gpb
     inner join project_table_total as project on gpb.document_id = project.document_id
     -- only a project table of 一般公共预算 restates the 一般公共预算 table's 项目 (others cover every fund)
@@ -204,7 +204,7 @@ cross_table as (
     union all
 
     select project.document_id, 'project_rows_sum_to_total', '项目支出',
-        project.stated_wan, project.projects_wan, 0.005 * 20, 'line ' || cast(project.source_line as varchar)
+        project.stated_wan, project.projects_wan, 0.005 * 20, {{ source_place('project.page', 'project.source_line') }}
     from project_table_total as project
     where project.stated_wan is not null and project.projects_wan is not null
 
@@ -213,7 +213,7 @@ cross_table as (
     -- table 1's expenditure by 类 = the 支出总体情况表 类 rows
     select items.document_id, 'summary_class_equals_expenditure_table', items.subject_code,
         items.amount_wan, expenditure.total_wan, 0.01,
-        'lines ' || cast(items.source_line as varchar) || ', ' || cast(expenditure.source_line as varchar)
+        {{ source_place('items.page', 'items.source_line') }} || ', ' || {{ source_place('expenditure.page', 'expenditure.source_line') }}
     from items
     inner join pivoted as expenditure
         on items.document_id = expenditure.document_id
@@ -230,7 +230,7 @@ summary as (
         document_id,
         max(case when item_key = 'income_total' then amount_wan end) as income_total_wan,
         max(case when item_key = 'expenditure_total' then amount_wan end) as expenditure_total_wan,
-        max(source_line) as source_line
+        {{ last_source_place() }}
     from items
     where table_kind = 'budget_summary' and measure = 'total'
     group by document_id
@@ -247,7 +247,7 @@ three_public as (
         max(case when item_key = 'vehicle_total' then amount_wan end) as vehicle_total_wan,
         coalesce(max(case when item_key = 'vehicle_purchase' then amount_wan end), 0) as vehicle_purchase_wan,
         coalesce(max(case when item_key = 'vehicle_operation' then amount_wan end), 0) as vehicle_operation_wan,
-        max(source_line) as source_line
+        {{ last_source_place() }}
     from items
     where table_kind = 'three_public' and measure = 'total'
     group by document_id
@@ -265,7 +265,7 @@ stated as (
         max(case when fact_kind = 'totals' and fact_key = 'public' then value end) as public_wan,
         max(case when fact_kind = 'three_public' and fact_key = 'total' then value end) as three_public_wan,
         max(case when fact_kind = 'operating_funds' then value end) as operating_funds_wan,
-        max(source_line) as source_line
+        {{ last_source_place() }}
     from facts
     group by document_id
 
@@ -275,7 +275,7 @@ statements as (
 
     select summary.document_id, 'summary_income_equals_expenditure' as check_name, '收入总计 = 支出总计' as subject,
         summary.income_total_wan as expected_wan, summary.expenditure_total_wan as actual_wan, 0.01 as tolerance_wan,
-        'line ' || cast(summary.source_line as varchar) as cells
+        {{ source_place('summary.page', 'summary.source_line') }} as cells
     from summary
 
     union all
@@ -284,7 +284,7 @@ statements as (
         three_public.total_wan,
         three_public.overseas_wan + three_public.reception_wan
             + coalesce(three_public.vehicle_total_wan, three_public.vehicle_purchase_wan + three_public.vehicle_operation_wan),
-        0.02, 'line ' || cast(three_public.source_line as varchar)
+        0.02, {{ source_place('three_public.page', 'three_public.source_line') }}
     from three_public
     where three_public.total_wan is not null
 
@@ -292,7 +292,7 @@ statements as (
 
     select three_public.document_id, 'three_public_vehicle_sum', '公务用车购置及运行',
         three_public.vehicle_total_wan, three_public.vehicle_purchase_wan + three_public.vehicle_operation_wan,
-        0.015, 'line ' || cast(three_public.source_line as varchar)
+        0.015, {{ source_place('three_public.page', 'three_public.source_line') }}
     from three_public
     where three_public.vehicle_total_wan is not null
 
@@ -300,7 +300,7 @@ statements as (
 
     select three_public.document_id, 'three_public_table_equals_narrative', '“三公”经费',
         three_public.total_wan, stated.three_public_wan, 0.01,
-        'table line ' || cast(three_public.source_line as varchar) || ', text line ' || cast(stated.source_line as varchar)
+        'table ' || {{ source_place('three_public.page', 'three_public.source_line') }} || ', text ' || {{ source_place('stated.page', 'stated.source_line') }}
     from three_public
     inner join stated on three_public.document_id = stated.document_id
     where stated.three_public_wan is not null and three_public.total_wan is not null
@@ -308,7 +308,7 @@ statements as (
     union all
 
     select summary.document_id, 'narrative_total_equals_summary', '收支总预算',
-        summary.income_total_wan, stated.budget_total_wan, 0.01, 'line ' || cast(summary.source_line as varchar)
+        summary.income_total_wan, stated.budget_total_wan, 0.01, {{ source_place('summary.page', 'summary.source_line') }}
     from summary
     inner join stated on summary.document_id = stated.document_id
     where stated.budget_total_wan is not null
@@ -321,7 +321,7 @@ statements as (
         select
             table_totals.document_id,
             table_totals.table_kind,
-            'line ' || cast(table_totals.source_line as varchar) as cells,
+            {{ source_place('table_totals.page', 'table_totals.source_line') }} as cells,
             0.01 as tolerance_wan,
             -- a figure the table does not state (no 基本 / 人员 / 公用 column) is no reference: NULL, not 0
             unnest([
@@ -348,7 +348,7 @@ magnitude as (
 
     select summary.document_id, 'no_factor_10000_between_tables' as check_name, '收支总表 vs 支出总体情况表' as subject,
         summary.income_total_wan as expected_wan, expenditure.total_wan as actual_wan,
-        0.01 as tolerance_wan, 'line ' || cast(summary.source_line as varchar) as cells
+        0.01 as tolerance_wan, {{ source_place('summary.page', 'summary.source_line') }} as cells
     from summary
     inner join totals_by_table as expenditure
         on summary.document_id = expenditure.document_id and expenditure.table_kind = 'expenditure'
@@ -364,7 +364,7 @@ presence as (
 
     select tables.document_id, 'empty_table_has_statement' as check_name, tables.table_kind as subject,
         cast(null as decimal(20, 6)) as expected_wan, cast(null as decimal(20, 6)) as actual_wan,
-        cast(0 as decimal(20, 6)) as tolerance_wan, 'line ' || cast(tables.source_line as varchar) as cells,
+        cast(0 as decimal(20, 6)) as tolerance_wan, {{ source_place('tables.page', 'tables.source_line') }} as cells,
         tables.has_empty_statement as passed
     from tables
     where tables.is_empty
@@ -402,7 +402,7 @@ changes as (
 
     select document_id, 'stated_percentage_matches_change' as check_name, item_label as subject,
         change_pct as expected_wan, cast(100 * change_wan / nullif(prior_wan, 0) as decimal(20, 6)) as actual_wan,
-        cast(0 as decimal(20, 6)) as tolerance_wan, 'line ' || cast(source_line as varchar) as cells,
+        cast(0 as decimal(20, 6)) as tolerance_wan, {{ source_place('page', 'source_line') }} as cells,
         pct_consistent as passed
     from {{ ref('int_budget_changes_resolved') }}
     where {{ document_filter() }} and pct_consistent is not null
