@@ -1,4 +1,5 @@
--- Basic spending by economic class (301 工资福利 / 302 商品和服务 / 303 对个人和家庭的补助) per unit.
+-- Question: How is each unit's basic spending split by economic class (301 工资福利 / 302 商品和服务 / 303 对个人和家庭的补助)?
+-- One row per: unit_name, year, subject_code
 select u.unit_name, e.year, e.subject_code, s.subject_name, e.total_wan, e.personnel_wan, e.public_wan
 from fct_economic_spending e
 join dim_unit u using (unit_key)

@@ -1,4 +1,5 @@
--- Which documents are least complete or inconsistent, and which checks fail (with where to look)?
+-- Question: Which documents are least complete or inconsistent, which checks fail, and where should one look?
+-- One row per: file_name, check_name, subject, cells
 select d.file_name, d.unit_name, d.year, c.completeness_score, c.missing_items,
        q.check_name, q.subject, q.expected_wan, q.actual_wan, q.cells
 from document_status d
