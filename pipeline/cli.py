@@ -21,7 +21,7 @@ from typing import Annotated
 
 import typer
 
-from pipeline.config import REPO_ROOT, export_to_environment, settings
+from pipeline.config import REPO_ROOT, environment_for, settings
 from pipeline.display import NULL, inert, is_number, shown
 
 app = typer.Typer(
@@ -76,15 +76,18 @@ def run_build(raw_dir: Path | None, warehouse: Path | None, workers: int | None)
     s = settings(raw_dir, warehouse)
     if not s.raw_dir.is_dir():
         raise UserError(f"no raw folder at {s.raw_dir}; give --raw-dir (or BUDGET_RAW_DIR) a folder of disclosures")
-    export_to_environment(s)
+    # the run's resources and dbt's profile read the paths from the environment, as in a deployment
+    os.environ.update(environment_for(s))
     log_path = new_log_file(s.warehouse.parent / "logs", "build")
     progress.reset(s.build_dir)
     with logs_to_file(log_path, echo=FLAGS.verbose) as terminal:
         terminal.write(f"building {s.warehouse} from {s.raw_dir} (log: {log_path})\n")
         with Progress(terminal, lambda: progress.read(s.build_dir)) if not FLAGS.verbose else _nothing():
-            failure = _materialize(workers)
-    if failure:
-        raise BuildFailed(f"{failure}; the log says which step and why: {log_path}")
+            outcome = _run_build_job(workers)
+    if outcome.failure:
+        raise BuildFailed(f"{outcome.failure}; the log says which step and why: {log_path}")
+    if not outcome.published:
+        print("nothing changed since the last build: the published warehouse is current")
     return s.warehouse
 
 
@@ -100,33 +103,40 @@ class _nothing:
         return None
 
 
-def _materialize(workers: int | None) -> str | None:
-    """Run every asset of the build in this process; None when it published, else what failed."""
-    import dagster as dg
+@dataclass(frozen=True)
+class _Outcome:
+    failure: str | None
+    published: bool
 
-    from pipeline.defs.resources import dbt_resource, prepare_manifest
+
+def _run_build_job(workers: int | None) -> _Outcome:
+    """Run the project's build job in this process (the job the schedule and the sensor start)."""
+    from pipeline.defs.dbt import prepare_manifest
 
     prepare_manifest()
-    from pipeline.defs.ingest import raw_documents
-    from pipeline.defs.parse import parse_shards, staged_tables
-    from pipeline.defs.publish import parquet_export, published_warehouse
-    from pipeline.defs.transform import dbt_models
+    from pipeline.definitions import defs
 
-    run_config = None
-    if workers is not None:
-        run_config = {"ops": {shard.op.name: {"config": {"workers": workers}} for shard in parse_shards}}
-    result = dg.materialize(
-        [raw_documents, *parse_shards, staged_tables, dbt_models, published_warehouse, parquet_export],
-        resources={"dbt": dbt_resource()},
-        run_config=run_config,
-        raise_on_error=False,
-    )
+    job = defs.resolve_job_def("build_warehouse")
+    run_config = {"resources": {"parsing": {"config": {"workers": workers if workers is not None else 0}}}}
+    result = job.execute_in_process(run_config=run_config, raise_on_error=False)
     if not result.success:
-        failed = [event.step_key for event in result.all_events if event.is_step_failure]
-        return f"build failed at {', '.join(failed) or 'a step'}"
-    if not result.asset_materializations_for_node(published_warehouse.op.name):
-        return "build failed: the warehouse was not published (a step was skipped)"
-    return None
+        failures = [event for event in result.all_events if event.is_step_failure]
+        said = "; ".join(f"{event.step_key}: {_first_error_line(event)}" for event in failures)
+        return _Outcome(f"build failed at {said or 'a step'}", published=False)
+    published = any(event.is_step_materialization and event.step_key == "published_warehouse" for event in result.all_events)
+    return _Outcome(None, published)
+
+
+def _first_error_line(event) -> str:
+    """What went wrong in a failed step, in a line: dbt's own error summary where dbt failed."""
+    import re
+
+    message = event.step_failure_data.error.message if event.step_failure_data.error else ""
+    if "Errors parsed from dbt logs:" in message:
+        message = message.split("Errors parsed from dbt logs:", 1)[1]
+    lines = [re.sub(r"\x1b\[[0-9;]*m", "", line).strip() for line in message.splitlines()]
+    useful = [line for line in lines if line and not line.startswith(">") and "ERROR creating" not in line]
+    return " ".join(useful[:3])[:500] or "see the log"
 
 
 @app.command()
@@ -420,6 +430,17 @@ def synth(
     return 0
 
 
+@app.command()
+def prepare() -> int:
+    """Write the dbt manifest the Dagster definitions load from (run once after installing or
+    deploying; builds and the UI do it themselves)."""
+    from pipeline.defs.dbt import dbt_project, prepare_manifest
+
+    wrote = prepare_manifest()
+    print(f"dbt manifest {'written' if wrote else 'already current'}: {dbt_project.manifest_path}")
+    return 0
+
+
 # ---------------------------------------------------------------- the Dagster UI
 
 
@@ -434,14 +455,13 @@ def ui(
 ) -> int:
     """The Dagster UI on localhost. Ctrl-C (or SIGTERM) stops everything it started."""
     s = settings(raw_dir, warehouse)
-    export_to_environment(s)
     home = Path(os.environ.get("DAGSTER_HOME", str(REPO_ROOT / ".dagster_home")))
     home.mkdir(exist_ok=True)
-    env = dict(os.environ, DAGSTER_HOME=str(home), BUDGET_AUTOMATION="on" if automation else "off")
+    env = dict(os.environ, **environment_for(s), DAGSTER_HOME=str(home), BUDGET_AUTOMATION="on" if automation else "off")
     print(f"Dagster UI on http://127.0.0.1:{port} (code location budget_warehouse); "
           + ("the nightly schedule and the raw-folder sensor are ON: they will build on their own"
              if automation else "schedule and sensor are off (--automation starts them); materialize from the UI to build"))
-    from pipeline.defs.resources import prepare_manifest
+    from pipeline.defs.dbt import prepare_manifest
 
     prepare_manifest()
     dagster = Path(sys.executable).parent / "dagster"

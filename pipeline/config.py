@@ -1,16 +1,9 @@
-"""The one place that maps an environment to paths and the dbt target.
+"""Every setting of the project, in one place: its environment variable, default and meaning.
 
-Environment variables (all optional):
-  BUDGET_RAW_DIR     raw disclosures to read            (default: data/raw)
-  BUDGET_WAREHOUSE   the published warehouse file        (default: data/warehouse/budget.duckdb)
-  BUDGET_DBT_TARGET  dbt target in dbt_project/profiles.yml (default: dev)
-  BUDGET_DUCKDB_MEMORY_LIMIT  DuckDB's memory ceiling for the build, spilling to disk beyond it (default: 320MB; a full build of 20,000 documents needs about that)
-  BUDGET_DOCUMENT_BATCH_SIZE  documents per query where dbt builds by document (default: 1000)
-  BUDGET_AUTOMATION  on (default) or off: whether the nightly schedule and the raw-folder sensor start
-                     running when the code location loads (`budget ui` sets off unless --automation)
-  BUDGET_DUCKDB_STORAGE_VERSION  storage format of new DuckDB files (default: v1.0.0, which DuckDB 1.0 and
-                     newer clients read; DuckDB 2.0's own default format cannot be opened by 1.x BI drivers)
-The build works in ``<warehouse dir>/.build/``; readers only ever see the published file.
+Dagster reads the run's settings through resources fed by ``dg.EnvVar`` of these names
+(``pipeline/defs/resources.py``); dbt's profile reads the same names (``dbt_project/profiles.yml``);
+the CLI's options carry the same names (``budget build --help``). Plain modules read the
+constants below. Nothing here writes the environment.
 """
 
 from __future__ import annotations
@@ -25,10 +18,48 @@ DBT_PROJECT_DIR = REPO_ROOT / "dbt_project"
 
 
 @dataclass(frozen=True)
+class Variable:
+    name: str
+    default: str
+    meaning: str
+
+    def value(self) -> str:
+        return os.environ.get(self.name) or self.default
+
+
+RAW_DIR = Variable("BUDGET_RAW_DIR", str(REPO_ROOT / "data" / "raw"), "raw disclosures to read (searched recursively)")
+WAREHOUSE = Variable("BUDGET_WAREHOUSE", str(REPO_ROOT / "data" / "warehouse" / "budget.duckdb"),
+                     "the published warehouse file; the build works in .build/ beside it")
+PARSE_WORKERS = Variable("BUDGET_PARSE_WORKERS", "0", "parse processes per shard (0: one per CPU; 1: no pool)")
+PARSE_SHARDS = Variable("BUDGET_PARSE_SHARDS", "4", "parse shards (each its own Dagster asset and DuckDB file)")
+PDF_MAX_PAGES = Variable("BUDGET_PDF_MAX_PAGES", "400", "a PDF with more pages is too_large")
+PDF_MAX_SECONDS = Variable("BUDGET_PDF_MAX_SECONDS", "120", "a PDF taking longer to read is too_slow")
+DBT_TARGET = Variable("BUDGET_DBT_TARGET", "dev", "dbt target in dbt_project/profiles.yml")
+DUCKDB_MEMORY = Variable("BUDGET_DUCKDB_MEMORY_LIMIT", "320MB",
+                         "DuckDB's memory ceiling for the build, spilling to disk beyond it (20,000 documents need about that)")
+DUCKDB_STORAGE = Variable("BUDGET_DUCKDB_STORAGE_VERSION", "v1.0.0",
+                          "storage format of new DuckDB files: v1.0.0 is read by DuckDB 1.0 and newer clients "
+                          "(DuckDB 2.0's own default cannot be opened by the 1.x drivers BI tools bundle)")
+DOCUMENT_BATCH_SIZE = Variable("BUDGET_DOCUMENT_BATCH_SIZE", "1000", "documents per query where dbt builds by document")
+AUTOMATION = Variable("BUDGET_AUTOMATION", "on", "on/off: the nightly schedule and the raw-folder sensor start running "
+                      "when the code location loads (`budget ui` sets off unless --automation)")
+NIGHTLY_CRON = Variable("BUDGET_NIGHTLY_CRON", "0 2 * * *", "the nightly build's cron, Asia/Shanghai time")
+
+VARIABLES = [RAW_DIR, WAREHOUSE, PARSE_WORKERS, PARSE_SHARDS, PDF_MAX_PAGES, PDF_MAX_SECONDS, DBT_TARGET,
+             DUCKDB_MEMORY, DUCKDB_STORAGE, DOCUMENT_BATCH_SIZE, AUTOMATION, NIGHTLY_CRON]
+
+# Read once by the modules that need them (structure and limits, not per-run choices).
+SHARDS = int(PARSE_SHARDS.value())
+DUCKDB_MEMORY_LIMIT = DUCKDB_MEMORY.value()
+DUCKDB_STORAGE_VERSION = DUCKDB_STORAGE.value()
+MAX_PDF_PAGES = int(PDF_MAX_PAGES.value())
+MAX_PDF_SECONDS = float(PDF_MAX_SECONDS.value())
+
+
+@dataclass(frozen=True)
 class Settings:
     raw_dir: Path
     warehouse: Path
-    dbt_target: str
 
     @property
     def build_dir(self) -> Path:
@@ -40,33 +71,22 @@ class Settings:
 
 
 def settings(raw_dir: str | Path | None = None, warehouse: str | Path | None = None) -> Settings:
-    raw = Path(raw_dir or os.environ.get("BUDGET_RAW_DIR") or REPO_ROOT / "data" / "raw").resolve()
-    wh = Path(warehouse or os.environ.get("BUDGET_WAREHOUSE") or REPO_ROOT / "data" / "warehouse" / "budget.duckdb").resolve()
-    return Settings(raw_dir=raw, warehouse=wh, dbt_target=os.environ.get("BUDGET_DBT_TARGET", "dev"))
+    """Paths given (CLI options) or from the environment, or the defaults."""
+    return Settings(raw_dir=Path(raw_dir or RAW_DIR.value()).resolve(),
+                    warehouse=Path(warehouse or WAREHOUSE.value()).resolve())
 
 
-def export_to_environment(s: Settings) -> None:
-    """dbt's profile reads the build database path from the same variables Dagster uses."""
-    os.environ["BUDGET_RAW_DIR"] = str(s.raw_dir)
-    os.environ["BUDGET_WAREHOUSE"] = str(s.warehouse)
-    os.environ["BUDGET_BUILD_DB"] = str(s.build_db)
-    os.environ["BUDGET_DUCKDB_MEMORY_LIMIT"] = DUCKDB_MEMORY_LIMIT
-    os.environ["BUDGET_DUCKDB_STORAGE_VERSION"] = DUCKDB_STORAGE_VERSION
-    # dagster-dbt's manifest preparer looks for dbt on PATH: put the venv's own bin first.
-    venv_bin = str(Path(sys.executable).parent)
-    if venv_bin not in os.environ.get("PATH", "").split(os.pathsep):
-        os.environ["PATH"] = venv_bin + os.pathsep + os.environ.get("PATH", "")
-
-
-DUCKDB_MEMORY_LIMIT = os.environ.get("BUDGET_DUCKDB_MEMORY_LIMIT", "320MB")
-DUCKDB_STORAGE_VERSION = os.environ.get("BUDGET_DUCKDB_STORAGE_VERSION", "v1.0.0")
+def environment_for(s: Settings) -> dict[str, str]:
+    """The variables a run started by the CLI gets: its paths, as Dagster's resources and dbt's
+    profile read them."""
+    return {RAW_DIR.name: str(s.raw_dir), WAREHOUSE.name: str(s.warehouse)}
 
 
 def automation_on() -> bool:
     """The nightly schedule and the raw-folder sensor run by default in a deployment."""
-    value = os.environ.get("BUDGET_AUTOMATION", "on").strip().lower()
+    value = AUTOMATION.value().strip().lower()
     if value not in ("on", "off"):
-        raise ValueError(f"BUDGET_AUTOMATION is {value!r}: set it to on or off")
+        raise ValueError(f"{AUTOMATION.name} is {value!r}: set it to on or off")
     return value == "on"
 
 

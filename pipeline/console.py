@@ -38,19 +38,27 @@ def logs_to_file(log_path: Path, echo: bool) -> Iterator[TextIO]:
     terminal = os.fdopen(os.dup(saved_err), "w", buffering=1, encoding="utf-8", errors="replace")
     read_end, write_end = os.pipe()
     log = open(log_path, "ab")
+    # the end of our output: children that outlive the block (multiprocessing's resource tracker)
+    # keep the pipe open, so the pump stops at this marker, not at end-of-file
+    end_marker = f"\0end of {log_path.name}\0".encode()
 
     def pump() -> None:
+        pending = b""
         while chunk := os.read(read_end, 65536):
-            log.write(chunk)
+            pending += chunk
+            done = end_marker in pending
+            data, pending = (pending.split(end_marker, 1)[0], b"") if done else (pending[:-len(end_marker)], pending[-len(end_marker):])
+            log.write(data)
             log.flush()
             if echo:
-                os.write(saved_err, chunk)
+                os.write(saved_err, data)
+            if done:
+                return
 
     pumping = threading.Thread(target=pump, name="log-pump", daemon=True)
     pumping.start()
     os.dup2(write_end, 1)
     os.dup2(write_end, 2)
-    os.close(write_end)
     try:
         yield terminal
     finally:
@@ -58,10 +66,10 @@ def logs_to_file(log_path: Path, echo: bool) -> Iterator[TextIO]:
         sys.stderr.flush()
         os.dup2(saved_out, 1)
         os.dup2(saved_err, 2)
-        os.close(saved_out)
-        os.close(saved_err)
-        pumping.join(timeout=10)  # the pipe closes when the last writer (a lingering child) exits
-        os.close(read_end)
+        os.write(write_end, end_marker)
+        pumping.join(timeout=30)
+        for fd in (saved_out, saved_err, write_end, read_end):
+            os.close(fd)
         log.close()
         terminal.close()
 
@@ -104,7 +112,7 @@ class Progress:
         return f"{parsed}building marts and checks (dbt), publishing… {int(elapsed)} s"
 
     def _run(self) -> None:
-        last_plain = 0.0
+        last_plain = time.time()  # a plain first line after plain_every seconds, not at once
         while not self._stop.wait(0.5):
             line = self.line()
             if self._live:

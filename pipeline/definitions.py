@@ -1,22 +1,12 @@
-"""The code location: assemble the Definitions from pipeline/defs/."""
+"""The code location: every definition under pipeline/defs/, loaded by Dagster's defs-folder loader.
+
+The dbt manifest must exist first (``budget prepare``; builds and ``budget ui`` write it)."""
 
 import dagster as dg
 
-from pipeline.defs.ingest import raw_documents, raw_files_sensor
-from pipeline.defs.parse import parse_shards, staged_tables
-from pipeline.defs.publish import parquet_export, published_warehouse, published_warehouse_freshness
-from pipeline.defs.resources import dbt_resource
-from pipeline.defs.schedules import build_warehouse, build_warehouse_distributed, nightly_build
-from pipeline.defs.transform import dbt_models
+from pipeline.config import REPO_ROOT
 
-defs = dg.Definitions(
-    assets=[raw_documents, *parse_shards, staged_tables, dbt_models, published_warehouse, parquet_export],
-    asset_checks=published_warehouse_freshness,
-    jobs=[build_warehouse, build_warehouse_distributed],
-    schedules=[nightly_build],
-    sensors=[raw_files_sensor],
-    resources={"dbt": dbt_resource()},
-)
+defs = dg.load_from_defs_folder(path_within_project=REPO_ROOT)
 
 
 def distributed_build_job():

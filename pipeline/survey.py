@@ -34,31 +34,31 @@ with documents as (
     select document_id, file_name, status, unit_name, unit_key, year, page_count, content, is_current from document_status
 ),
 staged as (
-    select document_id, phase, parse_seconds from staging.documents
+    select document_id, phase, parse_seconds from parsed.documents
 ),
 summary as (
     select
         document_id,
         max(case when item_key = 'expenditure_total' then amount_wan end) as summary_expenditure_wan,
         max(case when item_key = 'current_year_expenditure' then amount_wan end) as summary_current_year_wan
-    from staging.line_items where table_kind = 'budget_summary' and measure = 'total' group by document_id
+    from parsed.line_items where table_kind = 'budget_summary' and measure = 'total' group by document_id
 ),
 other_columns as (
     -- the 支出总表's other columns, else the 收支总表's other purpose lines
     select document_id, coalesce(max(table_wan), max(summary_wan)) as other_wan from (
         select document_id, sum(amount_wan) as table_wan, null as summary_wan
-        from staging.subject_amounts
+        from parsed.subject_amounts
         where table_kind = 'expenditure' and row_kind = 'total' and measure in ({other})
         group by document_id
         union all
         select document_id, null, sum(amount_wan)
-        from staging.line_items
+        from parsed.line_items
         where table_kind = 'budget_summary' and side = 'expenditure' and measure = 'total' and item_key in ({other})
         group by document_id
     ) group by document_id
 ),
 three_public_tables as (
-    select document_id, bool_or(not is_empty) as has_figures from staging.tables where table_kind = 'three_public' group by document_id
+    select document_id, bool_or(not is_empty) as has_figures from parsed.tables where table_kind = 'three_public' group by document_id
 ),
 three_public as (
     select document_id, total_wan,

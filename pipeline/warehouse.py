@@ -12,7 +12,6 @@ import hashlib
 import os
 import shutil
 from collections.abc import Iterable
-from importlib.metadata import version
 from pathlib import Path
 
 import duckdb
@@ -20,9 +19,10 @@ import polars as pl
 
 from pipeline.config import DUCKDB_MEMORY_LIMIT, DUCKDB_STORAGE_VERSION
 from pipeline.geography import GEOGRAPHY_SCHEMA, resolve
+from pipeline.rebuild import geography_fingerprint, parser_fingerprint, record_fingerprint, stored_fingerprint
 from pipeline.stage import SCHEMAS, StagedDocument
 
-STAGING = "staging"
+STAGING = "parsed"  # the schema the Python parse stage writes (dbt reads it as source `parsed`)
 
 
 def run(con: duckdb.DuckDBPyConnection, sql: str, params: list | None = None) -> list[tuple]:
@@ -34,46 +34,6 @@ def _duck_type(dtype: pl.DataType) -> str:
     if isinstance(dtype, pl.Decimal):
         return f"DECIMAL({dtype.precision}, {dtype.scale})"
     return {pl.String: "VARCHAR", pl.Int64: "BIGINT", pl.Int32: "INTEGER", pl.Boolean: "BOOLEAN", pl.Float64: "DOUBLE"}[dtype]
-
-
-def source_fingerprint(root: Path, files: list[Path], *versions: str) -> str:
-    """A hash of source files (names relative to ``root``, and contents) and of library versions:
-    rows written by other code are written again."""
-    digest = hashlib.sha256("|".join(versions).encode())
-    for path in files:
-        digest.update(str(path.relative_to(root)).encode() + b"\0" + path.read_bytes() + b"\0")
-    return digest.hexdigest()[:16]
-
-
-def parser_fingerprint() -> str:
-    """A hash of the parsing code: staged rows from another parser version are parsed again."""
-    package = Path(__file__).resolve().parent
-    sources = [package / "stage.py", package / "cleaning.py", package / "intermediate.py"]
-    for folder in ("readers", "tables", "narrative"):
-        sources += sorted((package / folder).glob("*.py"))
-    return source_fingerprint(package, sources)
-
-
-def geography_fingerprint() -> str:
-    """A hash of the place resolver and its dictionary: places resolved by another version are resolved again."""
-    package = Path(__file__).resolve().parent
-    return source_fingerprint(package, [package / "geography.py"], f"cpca {version('cpca')}")
-
-
-def _code_versions(con: duckdb.DuckDBPyConnection) -> str:
-    run(con, f"create schema if not exists {STAGING}")
-    run(con, f"create table if not exists {STAGING}.code_versions (component varchar primary key, fingerprint varchar)")
-    return f"{STAGING}.code_versions"
-
-
-def stored_fingerprint(con: duckdb.DuckDBPyConnection, component: str) -> str | None:
-    """The fingerprint of the code that wrote a component's rows in this database (None: none yet)."""
-    stored = run(con, f"select fingerprint from {_code_versions(con)} where component = ?", [component])
-    return stored[0][0] if stored else None
-
-
-def record_fingerprint(con: duckdb.DuckDBPyConnection, component: str, fingerprint: str) -> None:
-    run(con, f"insert or replace into {_code_versions(con)} values (?, ?)", [component, fingerprint])
 
 
 def connect(database: Path | str) -> duckdb.DuckDBPyConnection:

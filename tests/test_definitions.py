@@ -2,7 +2,7 @@
 
 import dagster as dg
 
-from pipeline.defs.resources import prepare_manifest
+from pipeline.defs.dbt import prepare_manifest
 
 
 def _defs():
@@ -20,10 +20,10 @@ def test_definitions_load_with_every_dbt_model_as_an_asset():
                   "fct_three_public", "fct_assets", "fct_project", "fct_budget_change", "mart_unit_year",
                   "document_status", "stg/stg_parsed__documents"]:
         assert model in keys
-    assert {"raw_documents", "staging/documents", "published_warehouse"} <= keys
+    assert {"raw_documents", "parsed/documents", "published_warehouse"} <= keys
     # dbt sources point at the parse assets: staging models depend on them
     parents = {k.to_user_string() for k in graph.get(dg.AssetKey(["stg", "stg_parsed__documents"])).parent_keys}
-    assert parents == {"staging/documents"}
+    assert parents == {"parsed/documents"}
 
 
 def test_dbt_tests_are_asset_checks_and_schedule_is_nightly_in_shanghai():

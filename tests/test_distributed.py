@@ -6,7 +6,7 @@ import dagster as dg
 from distributed import LocalCluster
 
 from pipeline.defs.parse import parse_shards
-from pipeline.defs.resources import prepare_manifest
+from pipeline.defs.dbt import prepare_manifest
 from tests.conftest import RAW
 from tests.test_safe_publishing import _snapshot
 
@@ -15,7 +15,6 @@ def test_dask_cluster_with_two_workers_builds_the_same_warehouse(warehouse, tmp_
     distributed_wh = tmp_path / "distributed" / "budget.duckdb"
     monkeypatch.setenv("BUDGET_RAW_DIR", str(RAW))
     monkeypatch.setenv("BUDGET_WAREHOUSE", str(distributed_wh))
-    monkeypatch.setenv("BUDGET_BUILD_DB", str(distributed_wh.parent / ".build" / distributed_wh.name))
     prepare_manifest()
     from pipeline import definitions
 
@@ -27,7 +26,7 @@ def test_dask_cluster_with_two_workers_builds_the_same_warehouse(warehouse, tmp_
         with dg.instance_for_test(temp_dir=str(tmp_path / "dagster_home")) as instance:
             run_config = {
                 "execution": {"config": {"cluster": {"existing": {"address": cluster.scheduler_address}}}},
-                "ops": {shard.op.name: {"config": {"workers": 1}} for shard in parse_shards},
+                "resources": {"parsing": {"config": {"workers": 1}}},
             }
             with dg.execute_job(dg.reconstructable(definitions.distributed_build_job), instance=instance,
                                 run_config=run_config) as result:

@@ -7,7 +7,8 @@ import dagster as dg
 import duckdb
 
 from pipeline.defs.ingest import raw_documents
-from pipeline.defs.parse import parse_shards, staged_tables
+from pipeline.defs.parse import parse_shards, parsed_tables
+from pipeline.defs.resources import BuildPaths, ParseSettings
 from tests.conftest import build_warehouse
 
 
@@ -19,22 +20,22 @@ def _parsed_count(result: dg.ExecuteInProcessResult) -> int:
     )
 
 
-def _parse(*_):
-    return dg.materialize([raw_documents, *parse_shards, staged_tables])
+def _parse(raw_dir, warehouse):
+    resources = {"paths": BuildPaths(raw_dir=str(raw_dir), warehouse=str(warehouse)), "parsing": ParseSettings(workers=1)}
+    return dg.materialize([raw_documents, *parse_shards, parsed_tables], resources=resources)
 
 
-def test_unchanged_files_are_not_parsed_again_and_a_changed_file_is_parsed_alone(raw_copy, tmp_path, monkeypatch):
-    monkeypatch.setenv("BUDGET_RAW_DIR", str(raw_copy))
-    monkeypatch.setenv("BUDGET_WAREHOUSE", str(tmp_path / "wh" / "budget.duckdb"))
-    assert _parsed_count(_parse()) == 5
-    assert _parsed_count(_parse()) == 0
+def test_unchanged_files_are_not_parsed_again_and_a_changed_file_is_parsed_alone(raw_copy, tmp_path):
+    warehouse = tmp_path / "wh" / "budget.duckdb"
+    assert _parsed_count(_parse(raw_copy, warehouse)) == 5
+    assert _parsed_count(_parse(raw_copy, warehouse)) == 0
     changed = sorted(raw_copy.iterdir())[1]
     changed.write_text(changed.read_text(encoding="utf-8") + "\n附注：无。\n", encoding="utf-8")
-    assert _parsed_count(_parse()) == 1
+    assert _parsed_count(_parse(raw_copy, warehouse)) == 1
     sorted(raw_copy.iterdir())[0].unlink()
-    _parse()
+    _parse(raw_copy, warehouse)
     with duckdb.connect(str(tmp_path / "wh" / ".build" / "budget.duckdb"), read_only=True) as con:
-        assert con.execute("select count(*) from staging.documents").fetchone()[0] == 4
+        assert con.execute("select count(*) from parsed.documents").fetchone()[0] == 4
 
 
 def test_bad_documents_get_a_status_and_the_rest_of_the_batch_loads(raw_copy, tmp_path):

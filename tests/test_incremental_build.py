@@ -75,16 +75,15 @@ def test_a_nightly_run_equals_a_build_from_scratch_and_redoes_only_what_changed(
 
 
 def test_raw_files_are_hashed_once_until_they_change(raw_copy, tmp_path, monkeypatch):
-    from pipeline.defs import ingest
+    from pipeline import discover
 
-    monkeypatch.setenv("BUDGET_RAW_DIR", str(raw_copy))
-    monkeypatch.setenv("BUDGET_WAREHOUSE", str(tmp_path / "wh" / "budget.duckdb"))
-    first = ingest.discover_raw_files()
+    build_dir = tmp_path / "wh" / ".build"
+    first = discover.discover_raw_files(raw_copy, build_dir)
     hashed = []
-    monkeypatch.setattr(ingest, "file_sha256", lambda path: hashed.append(path.name) or "0" * 64)
-    assert ingest.discover_raw_files() == first and hashed == []
+    monkeypatch.setattr(discover, "file_sha256", lambda path: hashed.append(path.name) or "0" * 64)
+    assert discover.discover_raw_files(raw_copy, build_dir) == first and hashed == []
     changed = sorted(raw_copy.iterdir())[1]
     changed.write_text(changed.read_text(encoding="utf-8") + "\n", encoding="utf-8")
-    again = ingest.discover_raw_files()
+    again = discover.discover_raw_files(raw_copy, build_dir)
     assert hashed == [changed.name]
     assert [f["sha256"] for f in again if f["file_name"] != changed.name] == [f["sha256"] for f in first if f["file_name"] != changed.name]

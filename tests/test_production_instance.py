@@ -14,6 +14,7 @@ import dagster as dg
 import pytest
 
 from pipeline.defs.ingest import raw_documents
+from pipeline.defs.resources import BuildPaths
 from tests.conftest import RAW
 
 REPO = Path(__file__).resolve().parent.parent
@@ -65,7 +66,8 @@ def test_run_history_lives_in_postgres_and_survives_a_restart(postgres, tmp_path
         monkeypatch.setenv(key, value)
     with dg.DagsterInstance.get() as instance:
         assert type(instance.run_storage).__name__ == "PostgresRunStorage"
-        result = dg.materialize([raw_documents], instance=instance)
+        paths = BuildPaths(raw_dir=str(RAW), warehouse=str(tmp_path / "wh" / "budget.duckdb"))
+        result = dg.materialize([raw_documents], instance=instance, resources={"paths": paths})
         assert result.success
         run_id = result.run_id
     time.sleep(0.5)

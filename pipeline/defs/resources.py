@@ -1,62 +1,61 @@
-"""The dbt project and CLI resource (the venv's own dbt executable)."""
+"""The resources every asset gets: where the build reads and writes, how it parses, a read-only
+connection to the published warehouse, and dbt. Fed by ``dg.EnvVar`` of the variables
+``pipeline/config.py`` lists (the names dbt's profile reads too); unset, the defaults there."""
+
+from __future__ import annotations
+
+from contextlib import contextmanager
+from pathlib import Path
+
+import dagster as dg
+import duckdb
+
+from pipeline import config
+from pipeline.defs.dbt import dbt_resource
 
 
-from functools import cached_property
-from importlib.metadata import version
+def _from_environment(variable: config.Variable, as_int: bool = False):
+    """``dg.EnvVar`` of the variable where it is set (Dagster resolves it when a run starts), else its default."""
+    import os
 
-from dagster_dbt import DbtCliResource, DbtProject
-from packaging.version import Version
-
-from pipeline.config import DBT_PROJECT_DIR, dbt_executable, export_to_environment, settings
-from pipeline.warehouse import source_fingerprint
-
-export_to_environment(settings())
-
-dbt_project = DbtProject(project_dir=DBT_PROJECT_DIR, profiles_dir=DBT_PROJECT_DIR)
-dbt_project.prepare_if_dev()
-
-# dbt writes here, never reads: not part of the project's fingerprint
-_GENERATED = {"target", "logs", "dbt_packages"}
+    if os.environ.get(variable.name):
+        return dg.EnvVar.int(variable.name) if as_int else dg.EnvVar(variable.name)
+    return int(variable.default) if as_int else variable.default
 
 
-class VenvDbtCliResource(DbtCliResource):
-    """dagster-dbt's resource for the dbt-core installed beside this Python.
+class BuildPaths(dg.ConfigurableResource):
+    """The raw folder read and the warehouse published; the build works in ``.build/`` beside it."""
 
-    Two start-up costs of every dbt step are skipped (about 3 s a build): the dbt version is read
-    from the package metadata instead of by running ``dbt --version``, and no in-process dbt
-    adapter is opened (dagster-dbt uses it only to fetch row counts and column metadata, which
-    this project does not request). Both override dagster-dbt internals of the pinned version
-    (requirements.lock); tests/test_definitions.py runs a build through this resource.
-    """
+    raw_dir: str
+    warehouse: str
 
-    @cached_property
-    def _cli_version(self) -> Version:
-        return Version(version("dbt-core"))
-
-    def _initialize_dbt_core_adapter(self, args):
-        return None
+    @property
+    def settings(self) -> config.Settings:
+        return config.settings(self.raw_dir, self.warehouse)
 
 
-def dbt_resource() -> DbtCliResource:
-    return VenvDbtCliResource(project_dir=dbt_project, dbt_executable=dbt_executable())
+class ParseSettings(dg.ConfigurableResource):
+    """Parse processes per shard (0: one per CPU; 1: no pool)."""
+
+    workers: int = 0
 
 
-def dbt_project_fingerprint() -> str:
-    """A hash of every source file of the dbt project and of the dbt version that reads it."""
-    sources = [p for p in DBT_PROJECT_DIR.iterdir() if p.name not in _GENERATED]
-    files = sorted(f for p in sources for f in ([p] if p.is_file() else p.rglob("*")) if f.is_file())
-    return source_fingerprint(DBT_PROJECT_DIR, files, f"dbt-core {version('dbt-core')}", f"dbt-duckdb {version('dbt-duckdb')}")
+class PublishedWarehouse(dg.ConfigurableResource):
+    """A read-only connection to the published warehouse (what analysts see)."""
+
+    warehouse: str
+
+    @contextmanager
+    def connect(self):
+        with duckdb.connect(str(Path(self.warehouse).resolve()), read_only=True) as con:
+            yield con
 
 
-def prepare_manifest() -> None:
-    """Write target/manifest.json when the dbt project changed since it was last written.
-
-    ``dbt parse`` costs seconds on every start; an unchanged project reuses its manifest.
-    (``dagster dev`` prepares the manifest itself on every load.)
-    """
-    stamp = dbt_project.manifest_path.with_name("manifest.fingerprint")
-    fingerprint = dbt_project_fingerprint()
-    if dbt_project.manifest_path.exists() and stamp.exists() and stamp.read_text() == fingerprint:
-        return
-    dbt_project.preparer.prepare(dbt_project)
-    stamp.write_text(fingerprint)
+@dg.definitions
+def resources() -> dg.Definitions:
+    return dg.Definitions(resources={
+        "paths": BuildPaths(raw_dir=_from_environment(config.RAW_DIR), warehouse=_from_environment(config.WAREHOUSE)),
+        "parsing": ParseSettings(workers=_from_environment(config.PARSE_WORKERS, as_int=True)),
+        "published": PublishedWarehouse(warehouse=_from_environment(config.WAREHOUSE)),
+        "dbt": dbt_resource(),
+    })

@@ -1,17 +1,14 @@
-"""The nightly build: 02:00 Asia/Shanghai (cron configurable with BUDGET_NIGHTLY_CRON)."""
-
-
-import os
+"""The build job, its Dask-executed twin, and the nightly schedule (02:00 Asia/Shanghai,
+``BUDGET_NIGHTLY_CRON``). `budget build` runs the same job in process."""
 
 import dagster as dg
 from dagster_dask import dask_executor
 
-from pipeline.config import automation_on
-from pipeline.defs.parse import parse_shards
+from pipeline.config import NIGHTLY_CRON, automation_on
 
 # Dagster's default (multiprocess) executor already runs the parse shards side by side:
-# one process per shard, no pool inside it.
-_ONE_WORKER_PER_SHARD = {"ops": {shard.op.name: {"config": {"workers": 1}} for shard in parse_shards}}
+# one process per shard, no pool inside it. (`budget build` runs in process and passes its own.)
+_ONE_WORKER_PER_SHARD = {"resources": {"parsing": {"config": {"workers": 1}}}}
 
 build_warehouse = dg.define_asset_job("build_warehouse", selection=dg.AssetSelection.all(), config=_ONE_WORKER_PER_SHARD)
 
@@ -25,7 +22,7 @@ build_warehouse_distributed = dg.define_asset_job(
 
 @dg.schedule(
     job=build_warehouse,
-    cron_schedule=os.environ.get("BUDGET_NIGHTLY_CRON", "0 2 * * *"),
+    cron_schedule=NIGHTLY_CRON.value(),
     execution_timezone="Asia/Shanghai",
     default_status=dg.DefaultScheduleStatus.RUNNING if automation_on() else dg.DefaultScheduleStatus.STOPPED,
 )

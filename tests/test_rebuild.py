@@ -1,0 +1,114 @@
+"""What a build redoes, decided by pipeline/rebuild.py and planned by pipeline/shards.py: plain
+functions, tested without a build (as dagster-open-platform tests its dbt argument builders)."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+
+import duckdb
+import pytest
+
+from pipeline import rebuild
+from pipeline.shards import plan_shard, pool_size, shard_of
+
+REPO = Path(__file__).resolve().parent.parent
+
+
+def _step(built_transform="t1", current_transform="t1", built_staging="s1", current_staging="s1", published_staging="s1"):
+    return rebuild.dbt_step(built_transform=built_transform, current_transform=current_transform,
+                            built_staging=built_staging, current_staging=current_staging,
+                            published_staging=published_staging)
+
+
+def test_nothing_changed_means_no_dbt_work():
+    assert _step().arguments is None
+
+
+def test_a_changed_document_builds_incrementally_without_seeds_and_views():
+    assert _step(current_staging="s2").arguments == ["build", "--exclude", "resource_type:seed config.materialized:view"]
+
+
+def test_changed_code_or_a_first_build_refreshes_everything():
+    assert _step(current_transform="t2").arguments == ["build", "--full-refresh"]
+    assert _step(built_transform=None, built_staging=None, published_staging=None).arguments == ["build", "--full-refresh"]
+    # code changed and documents changed: still one full refresh
+    assert _step(current_transform="t2", current_staging="s2").arguments == ["build", "--full-refresh"]
+
+
+def test_a_build_that_did_not_publish_is_built_again_to_publish():
+    """The marts are current but the published warehouse is not that build (deleted, or the
+    publish failed): dbt runs (incrementally, nothing to add) so the publish step runs."""
+    for published in (None, "s0"):
+        step = _step(published_staging=published)
+        assert step.arguments == rebuild.INCREMENTAL_BUILD and "not the last build" in step.reason
+
+
+def test_fingerprints_change_with_the_code_they_cover(tmp_path):
+    root = tmp_path / "src"
+    root.mkdir()
+    (root / "a.py").write_text("x = 1\n")
+    before = rebuild.source_fingerprint(root, [root / "a.py"], "lib 1.0")
+    assert rebuild.source_fingerprint(root, [root / "a.py"], "lib 1.0") == before
+    assert rebuild.source_fingerprint(root, [root / "a.py"], "lib 1.1") != before  # a library upgrade
+    (root / "a.py").write_text("x = 2\n")
+    assert rebuild.source_fingerprint(root, [root / "a.py"], "lib 1.0") != before
+
+
+def test_stamps_round_trip_and_the_staged_documents_fingerprint_moves_with_them(tmp_path):
+    con = duckdb.connect(str(tmp_path / "build.duckdb"))
+    assert rebuild.stored_fingerprint(con, "transform") is None
+    rebuild.record_fingerprint(con, "transform", "abc")
+    rebuild.record_fingerprint(con, "transform", "def")
+    assert rebuild.stored_fingerprint(con, "transform") == "def"
+    con.execute("create table parsed.documents (document_id varchar, file_name varchar, sha256 varchar, status varchar, "
+                "unit_name varchar, year integer)")
+    con.execute("create table parsed.unit_geography (unit_name varchar, admin_code varchar)")
+    empty = rebuild.staging_fingerprint(con)
+    con.execute("insert into parsed.documents values ('d1', 'a.txt', 'h1', 'loaded', '某单位', 2026)")
+    one = rebuild.staging_fingerprint(con)
+    con.execute("update parsed.documents set status = 'superseded'")
+    assert len({empty, one, rebuild.staging_fingerprint(con)}) == 3
+    con.close()
+    assert rebuild.published_fingerprint(tmp_path / "build.duckdb", "transform") == "def"
+    assert rebuild.published_fingerprint(tmp_path / "absent.duckdb", "transform") is None
+
+
+def test_a_shard_parses_what_is_new_or_changed_and_drops_what_was_removed():
+    files = [{"file_name": f"{n}.txt", "sha256": f"{n:08x}" + "0" * 56} for n in range(12)]
+    index = shard_of(files[0]["sha256"])
+    mine = [f for f in files if shard_of(f["sha256"]) == index]
+    staged = {mine[0]["file_name"]: mine[0]["sha256"], "gone.txt": "f" * 64}
+    if len(mine) > 1:
+        staged[mine[1]["file_name"]] = "0" * 64  # changed since it was staged
+    plan = plan_shard(index, files, staged)
+    assert plan.documents == len(mine)
+    assert [f["file_name"] for f in plan.to_parse] == [f["file_name"] for f in mine[1:]]
+    assert plan.removed == ["gone.txt"]
+
+
+def test_a_pool_only_where_it_pays():
+    assert pool_size(workers=4, documents=5) == 1
+    assert pool_size(workers=4, documents=100) == 4
+    assert pool_size(workers=1, documents=100) == 1
+
+
+@pytest.mark.skipif(not (REPO / ".git").exists(), reason="needs the git checkout to clone")
+def test_the_definitions_load_from_a_fresh_clone_after_prepare(tmp_path):
+    """As a deployment does: clone, `budget prepare`, then the daemon imports pipeline.definitions.
+    Before prepare, the import says the manifest is missing; importing writes nothing."""
+    clone = tmp_path / "clone"
+    subprocess.run(["git", "clone", "-q", str(REPO), str(clone)], check=True, timeout=120)
+    env = {"PYTHONPATH": str(clone), "PATH": str(Path(sys.executable).parent) + ":/usr/bin:/bin", "HOME": str(tmp_path)}
+    load = [sys.executable, "-c", "import pipeline, pipeline.definitions as d; "
+            "assert pipeline.__file__.startswith(%r); print(len(list(d.defs.assets)), sorted(d.defs.resources))" % str(clone)]
+    before = subprocess.run(load, cwd=clone, env=env, capture_output=True, text=True, timeout=300)
+    assert before.returncode != 0 and "manifest" in before.stderr.lower()
+    assert subprocess.run(["git", "status", "--porcelain"], cwd=clone, capture_output=True, text=True).stdout == ""
+    prepared = subprocess.run([sys.executable, "-m", "pipeline.cli", "prepare"], cwd=clone, env=env,
+                              capture_output=True, text=True, timeout=300)
+    assert prepared.returncode == 0, prepared.stderr[-2000:]
+    after = subprocess.run(load, cwd=clone, env=env, capture_output=True, text=True, timeout=300)
+    assert after.returncode == 0, after.stderr[-2000:]
+    assert "['dbt', 'parsing', 'paths', 'published']" in after.stdout
