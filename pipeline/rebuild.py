@@ -44,10 +44,12 @@ def source_fingerprint(root: Path, files: list[Path], *versions: str) -> str:
 
 
 def parser_fingerprint() -> str:
-    sources = [PACKAGE / "stage.py", PACKAGE / "cleaning.py", PACKAGE / "intermediate.py"]
+    """The reading code, and the vocabulary it reads (dbt_project.yml: the table kinds)."""
+    sources = [PACKAGE / "stage.py", PACKAGE / "cleaning.py", PACKAGE / "intermediate.py", PACKAGE / "vocabulary.py"]
     for folder in ("readers", "tables", "narrative"):
         sources += sorted((PACKAGE / folder).glob("*.py"))
-    return source_fingerprint(PACKAGE, sources)
+    vocabulary = hashlib.sha256((DBT_PROJECT_DIR / "dbt_project.yml").read_bytes()).hexdigest()
+    return source_fingerprint(PACKAGE, sources, f"vocabulary {vocabulary}")
 
 
 def geography_fingerprint() -> str:

@@ -9,6 +9,8 @@ from __future__ import annotations
 
 import re
 
+from pipeline import vocabulary
+
 # (kind, title must match, title must not match)
 _RULES: list[tuple[str, str, str | None]] = [
     ("performance", r"绩效", None),
@@ -29,23 +31,13 @@ _RULES: list[tuple[str, str, str | None]] = [
 
 #: Tables recognised so they end the table above them, but not read (绩效目标; 机关运行经费, which
 #: the narrative states): segmentation drops them, and a contents entry naming one expects nothing.
-UNREAD_KINDS = ("performance", "operating_funds")
+UNREAD_KINDS = vocabulary.unread_table_kinds()
 
 #: The standard tables a complete disclosure carries (2025 Xinjiang template lacks 委托业务费).
-STANDARD_KINDS = [
-    "budget_summary",
-    "income",
-    "expenditure",
-    "fiscal_summary",
-    "gpb_expenditure",
-    "basic_expenditure",
-    "project_expenditure",
-    "government_fund",
-    "state_capital",
-    "three_public",
-    "entrusted_services",
-    "carryover",
-]
+STANDARD_KINDS = list(vocabulary.table_kinds())
+
+_unknown = {kind for kind, _, _ in _RULES} - set(STANDARD_KINDS) - set(UNREAD_KINDS)
+assert not _unknown, f"table kinds {_unknown} are not in dbt_project.yml vars table_kinds / unread_table_kinds"
 
 _ENUMERATED = re.compile(r"^(?:[-*•]\s*)?(?:[一二三四五六七八九十]+、|（[一二三四五六七八九十]+）|\d+[.、．])")
 _CAPTION = re.compile(r"^表\s*(\d+)(?:\s*[-－]\s*\d+)?\s*[:：.、]?\s*")

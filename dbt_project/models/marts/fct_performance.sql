@@ -11,11 +11,7 @@ final as (
     select
         unit_key,
         cast(year as integer) as year,
-        cast(max(case when fact_key = 'overall_target_count' then value end) as integer) as overall_target_count,
-        cast(max(case when fact_key = 'overall_target_amount' then value end) as decimal(20, 6)) as overall_target_amount_wan,
-        cast(max(case when fact_key = 'project_count' then value end) as integer) as project_count,
-        cast(max(case when fact_key = 'fiscal_project_amount' then value end) as decimal(20, 6)) as fiscal_project_amount_wan,
-        cast(max(case when fact_key = 'nonfiscal_project_amount' then value end) as decimal(20, 6)) as nonfiscal_project_amount_wan,
+        {{ pivot('fact_key', var('narrative_facts')['performance'], 'value') }},
         document_id,
         {{ first_source_place() }}
     from facts

@@ -19,14 +19,9 @@ from_table as (
         unit_key,
         year,
         document_id,
-        max(case when item_key = 'total' then amount_wan end) as total_wan,
-        max(case when item_key = 'overseas' then amount_wan end) as overseas_wan,
-        max(case when item_key = 'reception' then amount_wan end) as reception_wan,
-        max(case when item_key = 'vehicle_purchase' then amount_wan end) as vehicle_purchase_wan,
-        max(case when item_key = 'vehicle_operation' then amount_wan end) as vehicle_operation_wan,
-        max(case when item_key = 'vehicle_total' then amount_wan end) as vehicle_total_wan,
+        {{ pivot('item_key', var('three_public_items'), 'amount_wan') }},
         -- the 三公 rows, not the 行政经费 / 会议费 / 培训费 printed beside them
-        {{ first_source_place(where="item_key in ('total', 'overseas', 'reception', 'vehicle_total', 'vehicle_purchase', 'vehicle_operation')") }}
+        {{ first_source_place(where="item_key in ('" ~ var('three_public_items').keys() | join("', '") ~ "')") }}
     from items
     group by unit_key, year, document_id
 

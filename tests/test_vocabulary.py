@@ -1,0 +1,23 @@
+"""One vocabulary: the names dbt pivots (dbt_project.yml vars) are the names the parser writes."""
+
+from pipeline import vocabulary
+from pipeline.narrative.facts import _RULES as FACT_RULES
+from pipeline.tables import kinds, lines
+
+
+def test_every_table_kind_the_parser_recognises_is_in_the_vocabulary():
+    recognised = {kind for kind, _, _ in kinds._RULES}
+    assert recognised == set(vocabulary.table_kinds()) | set(vocabulary.unread_table_kinds())
+    assert kinds.STANDARD_KINDS == list(vocabulary.table_kinds())
+
+
+def test_narrative_facts_pivoted_by_dbt_are_the_facts_the_parser_states():
+    for kind in ("assets", "performance", "procurement"):
+        stated = [key for rule_kind, key, _, _ in FACT_RULES if rule_kind == kind]
+        assert sorted(stated) == sorted(vocabulary.narrative_fact_keys(kind)), kind
+
+
+def test_three_public_items_pivoted_are_items_the_parser_reads():
+    read = {key for _, key in lines._THREE_PUBLIC_ITEMS}
+    beside = {"operating_funds", "administrative_funds", "meeting_funds", "training_funds"}  # printed beside 三公, not part of it
+    assert set(vocabulary.three_public_items()) == read - beside
