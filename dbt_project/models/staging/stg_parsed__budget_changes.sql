@@ -1,3 +1,4 @@
+-- One row per year-over-year statement of the narrative.
 with source as (
 
     select * from {{ source('parsed', 'budget_changes') }}
@@ -6,7 +7,23 @@ with source as (
 
 final as (
 
-    select * from source
+    select
+        document_id,
+        statement_seq,
+        section,
+        item_kind,
+        item_label,
+        subject_path,
+        stated_subject_code,
+        current_wan,
+        change_wan,
+        change_pct,
+        change_pct_decimals,
+        prior_basis,
+        sentence,
+        source_line,
+        page
+    from source
 
 )
 

@@ -1,3 +1,4 @@
+-- One row per raw file: what it is and how it read.
 with source as (
 
     select * from {{ source('parsed', 'documents') }}
@@ -6,7 +7,24 @@ with source as (
 
 final as (
 
-    select * from source
+    select
+        document_id,
+        file_name,
+        sha256,
+        size_bytes,
+        layout,
+        unit_name,
+        doc_kind,
+        phase,
+        content,
+        year,
+        status,
+        reason,
+        tables_found,
+        tables_missing,
+        page_count,
+        parse_seconds
+    from source
 
 )
 

@@ -1,3 +1,4 @@
+-- One row per amount of a labelled table (收支总表, 财政拨款收支总表, “三公” …).
 with source as (
 
     select * from {{ source('parsed', 'line_items') }}
@@ -6,7 +7,20 @@ with source as (
 
 final as (
 
-    select * from source
+    select
+        document_id,
+        table_kind,
+        table_number,
+        row_seq,
+        side,
+        line_label,
+        item_key,
+        subject_code,
+        measure,
+        amount_wan,
+        source_line,
+        page
+    from source
 
 )
 

@@ -1,3 +1,4 @@
+-- One row per single fact the narrative states (机关运行经费, 政府采购, 资产, 绩效, 三公, staff).
 with source as (
 
     select * from {{ source('parsed', 'narrative_facts') }}
@@ -6,7 +7,15 @@ with source as (
 
 final as (
 
-    select * from source
+    select
+        document_id,
+        fact_kind,
+        fact_key,
+        value,
+        unit,
+        source_line,
+        page
+    from source
 
 )
 

@@ -1,3 +1,4 @@
+-- One row per problem the parser noted in a document.
 with source as (
 
     select * from {{ source('parsed', 'parse_problems') }}
@@ -6,7 +7,10 @@ with source as (
 
 final as (
 
-    select * from source
+    select
+        document_id,
+        problem
+    from source
 
 )
 

@@ -1,3 +1,4 @@
+-- One row per unit name: its administrative division (cpca).
 with source as (
 
     select * from {{ source('parsed', 'unit_geography') }}
@@ -6,7 +7,18 @@ with source as (
 
 final as (
 
-    select * from source
+    select
+        unit_name,
+        admin_code,
+        level,
+        region_name,
+        prefecture_name,
+        county_name,
+        region_code,
+        prefecture_code,
+        unit_type,
+        identity
+    from source
 
 )
 
