@@ -9,7 +9,10 @@ with changes as (
 
 subjects as (
 
-    select distinct document_id, subject_code, replace(subject_name, ' ', '') as subject_name
+    select distinct
+        document_id,
+        subject_code,
+        replace(subject_name, ' ', '') as subject_name
     from {{ ref('stg_parsed__subject_amounts') }}
     where table_kind in ('expenditure', 'gpb_expenditure', 'income') and length(subject_code) = 7
 
@@ -41,7 +44,7 @@ final as (
             -- rounding of the two amounts can move it
             else abs(100 * change_wan / prior_wan - change_pct)
                 <= 0.5 * pow(10, -coalesce(change_pct_decimals, 2)) + 0.001
-                    + 100 * (0.005 * abs(prior_wan) + 0.01 * abs(change_wan)) / (prior_wan * prior_wan)
+                + 100 * (0.005 * abs(prior_wan) + 0.01 * abs(change_wan)) / (prior_wan * prior_wan)
         end as pct_consistent
     from resolved
 

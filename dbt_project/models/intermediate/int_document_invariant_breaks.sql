@@ -14,7 +14,12 @@ with amounts as (
 
 tables as (
 
-    select document_id, table_kind, min(title) as title from {{ ref('stg_parsed__tables') }} group by all
+    select
+        document_id,
+        table_kind,
+        min(title) as title
+    from {{ ref('stg_parsed__tables') }}
+    group by all
 
 ),
 
@@ -47,7 +52,7 @@ final as (
     from repeated_codes
     left join tables
         on repeated_codes.document_id = tables.document_id
-        and repeated_codes.table_kind = tables.table_kind
+            and repeated_codes.table_kind = tables.table_kind
     group by repeated_codes.document_id
 
 )

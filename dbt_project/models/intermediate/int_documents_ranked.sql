@@ -54,9 +54,10 @@ ranked as (
     select
         *,
         case when is_loadable then row_number() over (
-            partition by unit_key, year, is_loadable, content = 'narrative'
-            order by file_name desc, size_bytes desc
-        ) end as recency_rank,
+                    partition by unit_key, year, is_loadable, content = 'narrative'
+                    order by file_name desc, size_bytes desc
+                )
+        end as recency_rank,
         case when is_loadable then count(*) over (partition by unit_key, year, is_loadable) end as documents_for_unit_year
     from keyed
 

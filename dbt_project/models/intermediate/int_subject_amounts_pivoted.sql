@@ -7,7 +7,8 @@ with amounts as (
 
 documents as (
 
-    select * from {{ ref('int_documents_ranked') }} where is_current
+    select * from {{ ref('int_documents_ranked') }}
+    where is_current
 
 ),
 

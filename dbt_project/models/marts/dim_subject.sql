@@ -29,18 +29,29 @@ named as (
 
     union all
 
-    select subject_code, 'economic' as classification, subject_name from economic_subjects
+    select
+        subject_code,
+        'economic' as classification,
+        subject_name
+    from economic_subjects
 
     union all
 
-    select subject_code, classification, subject_name from seeded
+    select
+        subject_code,
+        classification,
+        subject_name
+    from seeded
 
 ),
 
 -- the most frequent spelling of each code (ties: the first in sort order, so every build agrees)
 most_frequent as (
 
-    select subject_code, classification, subject_name
+    select
+        subject_code,
+        classification,
+        subject_name
     from named
     where subject_name is not null and subject_name <> ''
     group by subject_code, classification, subject_name

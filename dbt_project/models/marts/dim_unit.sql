@@ -2,7 +2,8 @@
 -- not be resolved keeps NULLs and is_place_resolved = false.
 with documents as (
 
-    select * from {{ ref('int_documents_ranked') }} where unit_name is not null
+    select * from {{ ref('int_documents_ranked') }}
+    where unit_name is not null
 
 ),
 

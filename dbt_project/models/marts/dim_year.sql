@@ -1,6 +1,7 @@
 with documents as (
 
-    select * from {{ ref('int_documents_ranked') }} where year is not null
+    select * from {{ ref('int_documents_ranked') }}
+    where year is not null
 
 ),
 

@@ -3,19 +3,22 @@
 -- fund sources of 收入总体情况表, one row per unit, year and subject.
 with pivoted as (
 
-    select * from {{ ref('int_subject_amounts_pivoted') }} where {{ document_filter() }} and row_kind = 'subject'
+    select * from {{ ref('int_subject_amounts_pivoted') }}
+    where {{ document_filter() }} and row_kind = 'subject'
 
 ),
 
 expenditure as (
 
-    select * from pivoted where table_kind = 'expenditure'
+    select * from pivoted
+    where table_kind = 'expenditure'
 
 ),
 
 income as (
 
-    select * from pivoted where table_kind = 'income'
+    select * from pivoted
+    where table_kind = 'income'
 
 ),
 
@@ -44,7 +47,7 @@ final as (
     from expenditure
     full outer join income
         on expenditure.document_id = income.document_id
-        and expenditure.subject_code = income.subject_code
+            and expenditure.subject_code = income.subject_code
 
 )
 

@@ -2,7 +2,8 @@
 -- 国有资产占用使用情况 as the narrative states it (as of the year-end before the budget year).
 with facts as (
 
-    select * from {{ ref('int_narrative_facts_current') }} where {{ document_filter() }} and fact_kind = 'assets'
+    select * from {{ ref('int_narrative_facts_current') }}
+    where {{ document_filter() }} and fact_kind = 'assets'
 
 ),
 

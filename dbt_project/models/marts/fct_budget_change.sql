@@ -3,13 +3,15 @@
 -- is checked against change / prior (flagged, never dropped, when it disagrees beyond rounding).
 with changes as (
 
-    select * from {{ ref('int_budget_changes_resolved') }} where {{ document_filter() }}
+    select * from {{ ref('int_budget_changes_resolved') }}
+    where {{ document_filter() }}
 
 ),
 
 documents as (
 
-    select * from {{ ref('int_documents_ranked') }} where is_current
+    select * from {{ ref('int_documents_ranked') }}
+    where is_current
 
 ),
 

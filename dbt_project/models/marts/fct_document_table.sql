@@ -2,7 +2,8 @@
 -- Which standard tables each document carries; an empty table is present (is_empty), not missing.
 with tables as (
 
-    select * from {{ ref('stg_parsed__tables') }} where {{ document_filter() }}
+    select * from {{ ref('stg_parsed__tables') }}
+    where {{ document_filter() }}
 
 ),
 

@@ -3,19 +3,22 @@
 -- economic columns of the 项目支出 table (project, by 类).
 with pivoted as (
 
-    select * from {{ ref('int_subject_amounts_pivoted') }} where {{ document_filter() }}
+    select * from {{ ref('int_subject_amounts_pivoted') }}
+    where {{ document_filter() }}
 
 ),
 
 amounts as (
 
-    select * from {{ ref('stg_parsed__subject_amounts') }} where {{ document_filter() }}
+    select * from {{ ref('stg_parsed__subject_amounts') }}
+    where {{ document_filter() }}
 
 ),
 
 documents as (
 
-    select * from {{ ref('int_documents_ranked') }} where is_current
+    select * from {{ ref('int_documents_ranked') }}
+    where is_current
 
 ),
 
@@ -83,7 +86,11 @@ final as (
         document_id,
         source_line,
         page
-    from (select * from basic union all select * from project)
+    from (
+        select * from basic
+        union all
+        select * from project
+    ) as spending
 
 )
 

@@ -2,7 +2,8 @@
 -- 预算绩效: number of performance targets and projects, and the amounts they cover.
 with facts as (
 
-    select * from {{ ref('int_narrative_facts_current') }} where {{ document_filter() }} and fact_kind = 'performance'
+    select * from {{ ref('int_narrative_facts_current') }}
+    where {{ document_filter() }} and fact_kind = 'performance'
 
 ),
 

@@ -2,7 +2,8 @@
 -- 政府采购预算 as the narrative states it.
 with facts as (
 
-    select * from {{ ref('int_narrative_facts_current') }} where {{ document_filter() }} and fact_kind = 'procurement'
+    select * from {{ ref('int_narrative_facts_current') }}
+    where {{ document_filter() }} and fact_kind = 'procurement'
 
 ),
 

@@ -3,7 +3,8 @@
 -- 财政拨款收支总表, “三公”经费, 委托业务费, 上年结转结余. Blank cells are kept as NULL.
 with items as (
 
-    select * from {{ ref('int_line_items_current') }} where {{ document_filter() }}
+    select * from {{ ref('int_line_items_current') }}
+    where {{ document_filter() }}
 
 ),
 

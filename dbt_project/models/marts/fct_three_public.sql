@@ -9,7 +9,8 @@ with items as (
 
 facts as (
 
-    select * from {{ ref('int_narrative_facts_current') }} where {{ document_filter() }} and fact_kind = 'three_public'
+    select * from {{ ref('int_narrative_facts_current') }}
+    where {{ document_filter() }} and fact_kind = 'three_public'
 
 ),
 
@@ -29,7 +30,9 @@ from_table as (
 
 from_text as (
 
-    select document_id, max(case when fact_key = 'total' then value end) as narrative_total_wan
+    select
+        document_id,
+        max(case when fact_key = 'total' then value end) as narrative_total_wan
     from facts
     group by document_id
 

@@ -5,31 +5,36 @@
 -- Every item is about the document alone, so only new documents are scored on a nightly run.
 with documents as (
 
-    select * from {{ ref('int_documents_ranked') }} where {{ document_filter() }} and status in ('loaded', 'partial')
+    select * from {{ ref('int_documents_ranked') }}
+    where {{ document_filter() }} and status in ('loaded', 'partial')
 
 ),
 
 tables as (
 
-    select * from {{ ref('stg_parsed__tables') }} where {{ document_filter() }}
+    select * from {{ ref('stg_parsed__tables') }}
+    where {{ document_filter() }}
 
 ),
 
 facts as (
 
-    select * from {{ ref('stg_parsed__narrative_facts') }} where {{ document_filter() }}
+    select * from {{ ref('stg_parsed__narrative_facts') }}
+    where {{ document_filter() }}
 
 ),
 
 changes as (
 
-    select * from {{ ref('stg_parsed__budget_changes') }} where {{ document_filter() }}
+    select * from {{ ref('stg_parsed__budget_changes') }}
+    where {{ document_filter() }}
 
 ),
 
 checks as (
 
-    select * from {{ ref('dq_check_result') }} where {{ document_filter() }}
+    select * from {{ ref('dq_check_result') }}
+    where {{ document_filter() }}
 
 ),
 
@@ -45,40 +50,68 @@ required_tables as (
 items as (
 
     -- every standard table is present (an empty table counts: it was disclosed)
-    select documents.document_id, 'table:' || required_tables.table_kind as item,
-        exists (select 1 from tables where tables.document_id = documents.document_id and tables.table_kind = required_tables.table_kind) as met
+    select
+        documents.document_id,
+        'table:' || required_tables.table_kind as item,
+        exists(
+            select 1 from tables
+            where tables.document_id = documents.document_id and tables.table_kind = required_tables.table_kind
+        ) as met
     from documents cross join required_tables
 
     union all
 
     -- the tables a budget cannot leave empty carry figures
-    select documents.document_id, 'figures:' || kind,
-        exists (select 1 from tables where tables.document_id = documents.document_id and tables.table_kind = kind and not tables.is_empty)
-    from documents cross join (select unnest(['budget_summary', 'expenditure', 'basic_expenditure']) as kind)
+    select
+        documents.document_id,
+        'figures:' || kind,
+        exists(
+            select 1 from tables
+            where tables.document_id = documents.document_id and tables.table_kind = kind and not tables.is_empty
+        )
+    from documents cross join (select unnest(['budget_summary', 'expenditure', 'basic_expenditure']) as kind) as required_figures
 
     union all
 
     -- an empty table says so
-    select documents.document_id, 'empty_statement:' || tables.table_kind, tables.has_empty_statement
-    from documents inner join tables on tables.document_id = documents.document_id
+    select
+        documents.document_id,
+        'empty_statement:' || tables.table_kind,
+        tables.has_empty_statement
+    from documents inner join tables on documents.document_id = tables.document_id
     where tables.is_empty
 
     union all
 
-    select documents.document_id, 'statement:' || kind,
-        exists (select 1 from facts where facts.document_id = documents.document_id and facts.fact_kind = kind)
-    from documents cross join (select unnest(['three_public', 'operating_funds', 'procurement', 'assets', 'performance']) as kind)
+    select
+        documents.document_id,
+        'statement:' || kind,
+        exists(
+            select 1 from facts
+            where facts.document_id = documents.document_id and facts.fact_kind = kind
+        )
+    from documents cross join (select unnest(['three_public', 'operating_funds', 'procurement', 'assets', 'performance']) as kind) as statements
 
     union all
 
-    select documents.document_id, 'statement:year_over_year',
-        exists (select 1 from changes where changes.document_id = documents.document_id)
+    select
+        documents.document_id,
+        'statement:year_over_year',
+        exists(
+            select 1 from changes
+            where changes.document_id = documents.document_id
+        )
     from documents
 
     union all
 
-    select documents.document_id, 'consistent:reconciliation_checks',
-        not exists (select 1 from checks where checks.document_id = documents.document_id and checks.status = 'fail')
+    select
+        documents.document_id,
+        'consistent:reconciliation_checks',
+        not exists (
+            select 1 from checks
+            where checks.document_id = documents.document_id and checks.status = 'fail'
+        )
     from documents
 
 ),

@@ -34,7 +34,7 @@ metrics as (
         inner join units on unit_years.unit_key = units.unit_key
     )
     on total_budget_wan, basic_wan, project_wan, personnel_wan, three_public_total_wan, operating_funds_wan,
-        personnel_share_of_basic, project_share_of_total, three_public_per_wan_of_total, upper_transfer_share_of_income
+    personnel_share_of_basic, project_share_of_total, three_public_per_wan_of_total, upper_transfer_share_of_income
     into name metric value metric_value
 
 ),

@@ -2,7 +2,8 @@
 -- states (last year's budget) equal what last year's document published? Disagreements are listed.
 with changes as (
 
-    select * from {{ ref('fct_budget_change') }} where prior_basis = 'budget'
+    select * from {{ ref('fct_budget_change') }}
+    where prior_basis = 'budget'
 
 ),
 
@@ -21,7 +22,15 @@ appropriation as (
 stated as (
 
     select
-        unit_key, year, item_kind, subject_code, item_label, prior_wan, document_id, source_line, page,
+        unit_key,
+        year,
+        item_kind,
+        subject_code,
+        item_label,
+        prior_wan,
+        document_id,
+        source_line,
+        page,
         case
             when item_kind = 'basic' and section = 'expenditure' then 'basic_wan'
             when item_kind = 'project' and section = 'expenditure' then 'project_wan'
@@ -50,8 +59,8 @@ published as (
         on stated.unit_key = previous.unit_key and previous.year = stated.year - 1
     left join appropriation as previous_subject
         on stated.unit_key = previous_subject.unit_key
-        and previous_subject.year = stated.year - 1
-        and previous_subject.subject_code = stated.subject_code
+            and previous_subject.year = stated.year - 1
+            and stated.subject_code = previous_subject.subject_code
     where stated.compared_figure is not null
 
 ),

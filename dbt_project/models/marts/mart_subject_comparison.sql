@@ -7,7 +7,8 @@ with appropriation as (
 
 economic as (
 
-    select * from {{ ref('fct_economic_spending') }} where spending_type = 'basic'
+    select * from {{ ref('fct_economic_spending') }}
+    where spending_type = 'basic'
 
 ),
 
@@ -31,12 +32,26 @@ units as (
 
 combined as (
 
-    select unit_key, year, 'function' as classification, subject_code, total_wan, basic_wan, project_wan
+    select
+        unit_key,
+        year,
+        'function' as classification,
+        subject_code,
+        total_wan,
+        basic_wan,
+        project_wan
     from appropriation
 
     union all
 
-    select unit_key, year, 'economic', subject_code, total_wan, null, null
+    select
+        unit_key,
+        year,
+        'economic',
+        subject_code,
+        total_wan,
+        null,
+        null
     from economic
 
 ),

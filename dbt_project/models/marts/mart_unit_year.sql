@@ -1,7 +1,8 @@
 -- Headline figures per unit and year, each from the table or statement that states it.
 with current_documents as (
 
-    select * from {{ ref('int_documents_ranked') }} where is_current
+    select * from {{ ref('int_documents_ranked') }}
+    where is_current
 
 ),
 
@@ -16,7 +17,11 @@ documents as (
 -- the document that states the unit-year's narrative (the same file, or the other file of a two-file disclosure)
 narrative_source as (
 
-    select unit_key, year, document_id as narrative_document_id from current_documents
+    select
+        unit_key,
+        year,
+        document_id as narrative_document_id
+    from current_documents
     where content <> 'tables'
     qualify row_number() over (partition by unit_key, year order by content = 'narrative', file_name desc) = 1
 
@@ -36,7 +41,8 @@ items as (
 
 pivoted as (
 
-    select * from {{ ref('int_subject_amounts_pivoted') }} where row_kind = 'total'
+    select * from {{ ref('int_subject_amounts_pivoted') }}
+    where row_kind = 'total'
 
 ),
 
@@ -54,7 +60,8 @@ three_public as (
 
 changes as (
 
-    select * from {{ ref('fct_budget_change') }} where prior_basis = 'budget'
+    select * from {{ ref('fct_budget_change') }}
+    where prior_basis = 'budget'
 
 ),
 
@@ -111,15 +118,21 @@ table_totals as (
         max(total_wan) as total_wan,
         coalesce(max(basic_wan), max(personnel_wan) + max(public_wan)) as basic_wan,
         max(project_wan) as project_wan
-    from pivoted where table_kind in ('expenditure', 'gpb_expenditure')
+    from pivoted
+    where table_kind in ('expenditure', 'gpb_expenditure')
     group by document_id, table_kind
 
 ),
 
 expenditure_totals as (
 
-    select document_id, total_wan as expenditure_total_wan, basic_wan, project_wan
-    from table_totals where table_kind = 'expenditure'
+    select
+        document_id,
+        total_wan as expenditure_total_wan,
+        basic_wan,
+        project_wan
+    from table_totals
+    where table_kind = 'expenditure'
 
 ),
 
@@ -127,8 +140,13 @@ expenditure_totals as (
 -- total into 基本 and 项目 when the whole budget is 一般公共预算 (its total equals the 支出总表's)
 gpb_totals as (
 
-    select document_id, total_wan as gpb_total_wan, basic_wan, project_wan
-    from table_totals where table_kind = 'gpb_expenditure'
+    select
+        document_id,
+        total_wan as gpb_total_wan,
+        basic_wan,
+        project_wan
+    from table_totals
+    where table_kind = 'gpb_expenditure'
 
 ),
 
@@ -156,7 +174,9 @@ basic_totals as (
 -- the 财政拨款收支总表's 一般公共预算 line, for a 收支总表 that prints only 财政拨款 as one line
 fiscal_summary as (
 
-    select document_id, max(case when item_key = 'general_public_budget' then amount_wan end) as general_public_budget_wan
+    select
+        document_id,
+        max(case when item_key = 'general_public_budget' then amount_wan end) as general_public_budget_wan
     from items
     where table_kind = 'fiscal_summary' and side = 'income' and measure = 'total'
     group by document_id
