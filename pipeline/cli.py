@@ -421,8 +421,12 @@ def synth(
     layouts: Annotated[str, typer.Option("--layouts", help="Comma list of text,pdf,markdown,html.")] = "text",
     seed: Annotated[int, typer.Option("--seed", help="Random seed.")] = 0,
 ) -> int:
-    """Write a synthetic corpus with truth files (for tests and benchmarks)."""
-    from pipeline.synth.corpus import write_corpus
+    """Write a synthetic corpus with truth files (for tests and benchmarks; needs the `synth` extra)."""
+    try:
+        from pipeline.synth.corpus import write_corpus
+    except ModuleNotFoundError as missing:
+        raise UserError(f"budget synth needs {missing.name}: pip install 'budget-warehouse[synth]' "
+                        "(requirements.lock has it)") from missing
 
     year_list = [int(y) for y in years.split(",")] if "," in years else list(range(2026 - int(years) + 1, 2027))
     written = write_corpus(out, units, year_list, layouts.split(","), seed)

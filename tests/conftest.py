@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 import re
 import shutil
+import socket
 import subprocess
 import sys
 from pathlib import Path
@@ -16,13 +17,25 @@ REPO = Path(__file__).resolve().parent.parent
 RAW = REPO / "data" / "raw"
 
 
+BUDGET = Path(sys.executable).parent / "budget"  # the CLI as installed in the venv
+
+
+def run_budget(*args: str, timeout: float = 600, **environment: str) -> subprocess.CompletedProcess:
+    """``budget ARGS`` in a fresh process, as a user runs it (``environment``: extra variables)."""
+    return subprocess.run([str(BUDGET), *args], capture_output=True, text=True, timeout=timeout,
+                          env={**os.environ, **environment}, check=False)
+
+
 def build_warehouse(raw_dir: Path, warehouse: Path, **environment: str) -> subprocess.CompletedProcess:
     """Run ``budget build`` in a fresh process, as a user would (``environment``: extra variables)."""
-    budget = Path(sys.executable).parent / "budget"
-    return subprocess.run(
-        [str(budget), "build", "--raw-dir", str(raw_dir), "--warehouse", str(warehouse)],
-        capture_output=True, text=True, timeout=600, env={**os.environ, **environment},
-    )
+    return run_budget("build", "--raw-dir", str(raw_dir), "--warehouse", str(warehouse), **environment)
+
+
+def free_port() -> int:
+    """A TCP port nothing listens on (for servers tests start on loopback)."""
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
 
 
 def build_log(result: subprocess.CompletedProcess) -> str:

@@ -2,18 +2,11 @@
 
 import json
 import re
-import subprocess
-import sys
 import time
 from pathlib import Path
 
 from tests.conftest import build_log
-
-BUDGET = Path(sys.executable).parent / "budget"
-
-
-def _budget(*args: str) -> subprocess.CompletedProcess:
-    return subprocess.run([str(BUDGET), *args], capture_output=True, text=True, timeout=300, check=False)
+from tests.conftest import run_budget as _budget
 
 
 def test_bad_sql_is_one_line_without_a_traceback(warehouse):

@@ -4,7 +4,6 @@ survives an instance restart."""
 import glob
 import os
 import shutil
-import socket
 import subprocess
 import tempfile
 import time
@@ -15,7 +14,7 @@ import pytest
 
 from pipeline.defs.ingest import raw_documents
 from pipeline.defs.resources import BuildPaths
-from tests.conftest import RAW
+from tests.conftest import RAW, free_port
 
 REPO = Path(__file__).resolve().parent.parent
 
@@ -26,12 +25,6 @@ def _binary(name: str) -> str | None:
 
 INITDB, PG_CTL = _binary("initdb"), _binary("pg_ctl")
 RUNUSER = shutil.which("runuser") or next((p for p in ("/usr/sbin/runuser", "/sbin/runuser") if os.path.exists(p)), None)
-
-
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 @pytest.fixture
@@ -46,7 +39,7 @@ def postgres(tmp_path):
     as_user = [RUNUSER, "-u", "nobody", "--"] if os.geteuid() == 0 else []
     if as_user:
         shutil.chown(root, "nobody")
-    port = _free_port()
+    port = free_port()
     subprocess.run([*as_user, INITDB, "-D", str(root / "data"), "-A", "trust", "-U", "dagster"], check=True, capture_output=True)
     subprocess.run([*as_user, PG_CTL, "-D", str(root / "data"), "-l", str(root / "log"), "-w", "start",
                     "-o", f"-p {port} -k {root} -c listen_addresses=127.0.0.1"], check=True, capture_output=True)

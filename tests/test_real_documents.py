@@ -10,15 +10,13 @@ from __future__ import annotations
 
 import json
 import shutil
-import subprocess
-import sys
 from decimal import Decimal
 from pathlib import Path
 
 import duckdb
 import pytest
 
-from tests.conftest import RAW, REPO, build_warehouse
+from tests.conftest import RAW, REPO, build_warehouse, run_budget
 
 CORPUS = REPO.parent / "shared" / "real" / "corpus"
 FIGURES = Path(__file__).parent / "real_figures"
@@ -210,12 +208,10 @@ def test_explain_names_the_page_and_row_of_a_pdf_figure(real_build):
     """广州市信访局 (hand-read, tests/real_figures/广州.json): “三公” 4.80 on page 15, the 支出总表 on page 8
     with 社会保障和就业支出 (208) 419.35."""
     raw, warehouse = real_build
-    budget = Path(sys.executable).parent / "budget"
     unit = "unit_key in (select unit_key from dim_unit where unit_name = '广州市信访局')"
 
     def explain(*args):
-        result = subprocess.run([str(budget), "explain", *args, "--raw-dir", str(raw), "--warehouse", str(warehouse)],
-                                capture_output=True, text=True, timeout=300)
+        result = run_budget("explain", *args, "--raw-dir", str(raw), "--warehouse", str(warehouse))
         assert result.returncode == 0, result.stderr
         return [line.strip() for line in result.stdout.splitlines() if line.strip().startswith("source:")]
 

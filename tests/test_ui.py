@@ -6,26 +6,19 @@ from __future__ import annotations
 import json
 import os
 import signal
-import socket
 import subprocess
-import sys
 import time
 import urllib.request
 from pathlib import Path
 
 import pytest
 
-BUDGET = Path(sys.executable).parent / "budget"
+from tests.conftest import BUDGET, free_port
+
 _AUTOMATION = """
 { repositoriesOrError { ... on RepositoryConnection { nodes { name location { name }
     schedules { name scheduleState { status } } sensors { name sensorState { status } } } } } }
 """
-
-
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 def _graphql(port: int, query: str) -> dict:
@@ -38,7 +31,7 @@ def _graphql(port: int, query: str) -> dict:
 
 
 def test_ui_starts_with_automation_off_and_stops_everything_on_sigterm(warehouse, tmp_path):
-    port = _free_port()
+    port = free_port()
     env = dict(os.environ, DAGSTER_HOME=str(tmp_path / "dagster_home"))
     ui = subprocess.Popen([str(BUDGET), "ui", "--port", str(port), "--warehouse", str(warehouse)], env=env,
                           stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, start_new_session=True)
