@@ -38,7 +38,7 @@ def test_headline_ratios_and_year_over_year(sql):
 
 def test_staff_numbers_where_the_document_states_them(sql):
     # seed 004: “昌吉回族自治州社会保险中心编制数59,实有人数94人”; the other four state none
-    rows = dict((r[0], r[1:]) for r in sql("select unit_name, staff_authorized, staff_actual from mart_unit_year"))
+    rows = dict((r[0], r[1:]) for r in sql("select unit_name, authorized_staff, actual_staff from mart_unit_year"))
     assert rows.pop("昌吉回族自治州社会保险中心") == (59, 94)
     assert set(rows.values()) == {(None, None)}
 

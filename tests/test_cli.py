@@ -59,7 +59,7 @@ def test_tables_lists_tables_and_their_columns_with_descriptions(warehouse):
 def test_query_table_aligns_chinese_shows_null_money_and_percentages(warehouse):
     from rich.cells import cell_len
 
-    result = _budget("query", "select unit_name, year, total_budget_wan, personnel_share_of_basic, staff_actual "
+    result = _budget("query", "select unit_name, year, total_budget_wan, personnel_share_of_basic, actual_staff "
                      "from mart_unit_year order by unit_name", "--warehouse", str(warehouse))
     assert result.returncode == 0, result.stderr
     lines = [line for line in result.stdout.splitlines() if "社会保险中心" in line]

@@ -59,4 +59,4 @@ def test_fact_wordings(sentence, kind, key, value):
 )
 def test_staff_numbers(sentence, authorized, actual):
     facts = {f.fact_key: f.value for f in extract_facts(_paras(sentence)) if f.fact_kind == "staff"}
-    assert facts.get("staff_authorized") == authorized and facts.get("staff_actual") == actual
+    assert facts.get("authorized_staff") == authorized and facts.get("actual_staff") == actual

@@ -69,8 +69,8 @@ _RULES: list[tuple[str, str, str, str]] = [
     ("performance", "fiscal_project_amount", rf"(?<!非)财政拨款项目涉及(?:预算)?金额\s*{NUM}\s*万元", "wan"),
     ("performance", "nonfiscal_project_amount", rf"非财政拨款项目涉及(?:预算)?金额\s*{NUM}\s*万元", "wan"),
     # staff as the 部门/单位基本情况 states them: “编制数59,实有人数94人” (the totals: 行政编制/事业编制 are parts)
-    ("staff", "staff_authorized", r"(?<!行政)(?<!事业)(?:核定)?(?:人员)?编制(?:人)?数?\s*(?:为|共|合计)?\s*(\d+)\s*(?:人|名|个)?(?![\d.万年月])", "count"),
-    ("staff", "staff_actual", r"实有(?:人数|人员)\s*(?:为|共|合计)?\s*(\d+)\s*(?:人|名)?(?![\d.万年月])", "count"),
+    ("staff", "authorized_staff", r"(?<!行政)(?<!事业)(?:核定)?(?:人员)?编制(?:人)?数?\s*(?:为|共|合计)?\s*(\d+)\s*(?:人|名|个)?(?![\d.万年月])", "count"),
+    ("staff", "actual_staff", r"实有(?:人数|人员)\s*(?:为|共|合计)?\s*(\d+)\s*(?:人|名)?(?![\d.万年月])", "count"),
     ("three_public", "total", rf'三公["”]?经费(?:支出)?(?:预算)?(?:支出)?数?(?:为|共|合计)?\s*{NUM}\s*万元', "wan"),
     ("three_public", "overseas", rf"三公.*?因公出国[（(]境[)）]费用?\s*{NUM}\s*万元", "wan"),
     ("three_public", "vehicle_purchase", rf"三公.*?公务用车购置费?\s*{NUM}\s*万元", "wan"),

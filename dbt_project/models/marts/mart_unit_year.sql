@@ -189,8 +189,8 @@ narrative as (
         document_id,
         max(case when fact_kind = 'operating_funds' then value end) as operating_funds_wan,
         max(case when fact_key = 'procurement_total' then value end) as procurement_total_wan,
-        max(case when fact_key = 'staff_authorized' then value end) as staff_authorized,
-        max(case when fact_key = 'staff_actual' then value end) as staff_actual
+        max(case when fact_key = 'authorized_staff' then value end) as authorized_staff,
+        max(case when fact_key = 'actual_staff' then value end) as actual_staff
     from facts
     group by document_id
 
@@ -225,8 +225,8 @@ final as (
         cast(three_public.total_wan as decimal(20, 6)) as three_public_total_wan,
         cast(narrative.operating_funds_wan as decimal(20, 6)) as operating_funds_wan,
         cast(narrative.procurement_total_wan as decimal(20, 6)) as procurement_total_wan,
-        cast(narrative.staff_authorized as integer) as staff_authorized,
-        cast(narrative.staff_actual as integer) as staff_actual,
+        cast(narrative.authorized_staff as integer) as authorized_staff,
+        cast(narrative.actual_staff as integer) as actual_staff,
         documents.document_id,
         stated_prior.basic_prior_wan,
         stated_prior.project_prior_wan,
