@@ -15,7 +15,7 @@ from pathlib import Path
 
 import polars as pl
 
-from pipeline.cleaning import is_amount
+from pipeline.cleaning import is_amount, parse_amount
 from pipeline.identify import identify
 from pipeline.intermediate import IntermediateDocument, UnreadableDocument
 from pipeline.narrative.facts import extract_facts
@@ -32,39 +32,103 @@ from pipeline.tables.subjects import SubjectTable, code_from_other_tables, inter
 MONEY = pl.Decimal(20, 6)
 # a budget disclosure carries at least one of these; a file with none is something else
 CORE_KINDS = {"budget_summary", "income", "expenditure", "fiscal_summary", "gpb_expenditure"}
-SUBJECT_KINDS = {"income", "expenditure", "gpb_expenditure", "basic_expenditure", "project_expenditure", "government_fund", "state_capital"}
+SUBJECT_KINDS = {
+    "income",
+    "expenditure",
+    "gpb_expenditure",
+    "basic_expenditure",
+    "project_expenditure",
+    "government_fund",
+    "state_capital",
+}
 
 SCHEMAS: dict[str, dict[str, pl.DataType]] = {
     "documents": {
-        "document_id": pl.String, "file_name": pl.String, "sha256": pl.String, "size_bytes": pl.Int64,
-        "layout": pl.String, "unit_name": pl.String, "doc_kind": pl.String, "phase": pl.String, "content": pl.String, "year": pl.Int32,
-        "status": pl.String, "reason": pl.String, "tables_found": pl.Int32, "tables_missing": pl.String,
-        "page_count": pl.Int32, "parse_seconds": pl.Float64,
+        "document_id": pl.String,
+        "file_name": pl.String,
+        "sha256": pl.String,
+        "size_bytes": pl.Int64,
+        "layout": pl.String,
+        "unit_name": pl.String,
+        "doc_kind": pl.String,
+        "phase": pl.String,
+        "content": pl.String,
+        "year": pl.Int32,
+        "status": pl.String,
+        "reason": pl.String,
+        "tables_found": pl.Int32,
+        "tables_missing": pl.String,
+        "page_count": pl.Int32,
+        "parse_seconds": pl.Float64,
     },
     "tables": {
-        "document_id": pl.String, "table_kind": pl.String, "table_number": pl.Int32, "ordinal": pl.Int32,
-        "title": pl.String, "published_unit": pl.String, "discloser": pl.String, "row_count": pl.Int32,
-        "is_empty": pl.Boolean, "has_empty_statement": pl.Boolean, "source_line": pl.Int32, "page": pl.Int32,
+        "document_id": pl.String,
+        "table_kind": pl.String,
+        "table_number": pl.Int32,
+        "ordinal": pl.Int32,
+        "title": pl.String,
+        "published_unit": pl.String,
+        "discloser": pl.String,
+        "row_count": pl.Int32,
+        "is_empty": pl.Boolean,
+        "has_empty_statement": pl.Boolean,
+        "source_line": pl.Int32,
+        "page": pl.Int32,
+        "printed_decimals": pl.Int32,
     },
     "subject_amounts": {
-        "document_id": pl.String, "table_kind": pl.String, "table_number": pl.Int32, "row_seq": pl.Int32,
-        "row_kind": pl.String, "subject_code": pl.String, "subject_name": pl.String, "project_name": pl.String,
-        "measure": pl.String, "amount_wan": MONEY, "source_line": pl.Int32, "page": pl.Int32,
+        "document_id": pl.String,
+        "table_kind": pl.String,
+        "table_number": pl.Int32,
+        "row_seq": pl.Int32,
+        "row_kind": pl.String,
+        "subject_code": pl.String,
+        "subject_name": pl.String,
+        "project_name": pl.String,
+        "measure": pl.String,
+        "amount_wan": MONEY,
+        "source_line": pl.Int32,
+        "page": pl.Int32,
     },
     "line_items": {
-        "document_id": pl.String, "table_kind": pl.String, "table_number": pl.Int32, "row_seq": pl.Int32,
-        "side": pl.String, "line_label": pl.String, "item_key": pl.String, "subject_code": pl.String,
-        "measure": pl.String, "amount_wan": MONEY, "source_line": pl.Int32, "page": pl.Int32,
+        "document_id": pl.String,
+        "table_kind": pl.String,
+        "table_number": pl.Int32,
+        "row_seq": pl.Int32,
+        "side": pl.String,
+        "line_label": pl.String,
+        "item_key": pl.String,
+        "subject_code": pl.String,
+        "measure": pl.String,
+        "amount_wan": MONEY,
+        "source_line": pl.Int32,
+        "page": pl.Int32,
     },
     "budget_changes": {
-        "document_id": pl.String, "statement_seq": pl.Int32, "section": pl.String, "item_kind": pl.String,
-        "item_label": pl.String, "subject_path": pl.String, "stated_subject_code": pl.String, "current_wan": MONEY, "change_wan": MONEY,
-        "change_pct": pl.Decimal(20, 4), "change_pct_decimals": pl.Int32, "prior_basis": pl.String, "sentence": pl.String,
-        "source_line": pl.Int32, "page": pl.Int32,
+        "document_id": pl.String,
+        "statement_seq": pl.Int32,
+        "section": pl.String,
+        "item_kind": pl.String,
+        "item_label": pl.String,
+        "subject_path": pl.String,
+        "stated_subject_code": pl.String,
+        "current_wan": MONEY,
+        "change_wan": MONEY,
+        "change_pct": pl.Decimal(20, 4),
+        "change_pct_decimals": pl.Int32,
+        "prior_basis": pl.String,
+        "sentence": pl.String,
+        "source_line": pl.Int32,
+        "page": pl.Int32,
     },
     "narrative_facts": {
-        "document_id": pl.String, "fact_kind": pl.String, "fact_key": pl.String, "value": MONEY,
-        "unit": pl.String, "source_line": pl.Int32, "page": pl.Int32,
+        "document_id": pl.String,
+        "fact_kind": pl.String,
+        "fact_key": pl.String,
+        "value": MONEY,
+        "unit": pl.String,
+        "source_line": pl.Int32,
+        "page": pl.Int32,
     },
     "parse_problems": {"document_id": pl.String, "problem": pl.String},
 }
@@ -94,8 +158,12 @@ _EMPTINESS = re.compile(
     r"空\s*白?\s*表|本表无数据|无此项|不涉及|(?:无|没有|未安排|未使用)[^。；]{0,30}(?:收支|支出|收入|经费|预算|资金)|为\s*0(?:\.0+)?(?:\s*万?元)?(?![\d.])|为零"
 )
 _KIND_WORDS = {
-    "government_fund": "政府性基金", "state_capital": "国有资本经营", "three_public": "三公",
-    "carryover": "结转", "entrusted_services": "委托业务", "project_expenditure": "项目",
+    "government_fund": "政府性基金",
+    "state_capital": "国有资本经营",
+    "three_public": "三公",
+    "carryover": "结转",
+    "entrusted_services": "委托业务",
+    "project_expenditure": "项目",
 }
 
 
@@ -119,11 +187,29 @@ def _preference(region: TableRegion) -> tuple[int, int, int]:
     return (0 if has_figures else 1, 0 if preferred else 1, region.ordinal)
 
 
+def printed_decimals(region: TableRegion) -> int | None:
+    """The most decimals any amount cell of the table prints (2 for ``1,234.56``, 0 for
+    ``178,830,483``, 6 for ``32,365.090089``); None for a table without figures. The last printed
+    digit decides the rounding allowance of every check on the table (dbt macros/tolerance.sql)."""
+    places = [
+        max(0, -amount.as_tuple().exponent)
+        for row in region.rows
+        if not is_column_number_row(row.cells)
+        for cell in row.cells
+        if (amount := parse_amount(cell)) is not None
+    ]
+    return max(places, default=None)
+
+
 def _expected_kinds(doc: IntermediateDocument) -> list[str]:
     """The tables the document's own table of contents lists; the standard set if it has none."""
     listed: list[str] = []
     for block in doc.blocks[:120]:
-        text = re.sub(r"^[-*•\s]*(?:[一二三四五六七八九十]+、|[（(][一二三四五六七八九十\d]+[)）]|\d+\s*[.、．])\s*", "", block.text)
+        text = re.sub(
+            r"^[-*•\s]*(?:[一二三四五六七八九十]+、|[（(][一二三四五六七八九十\d]+[)）]|\d+\s*[.、．])\s*",
+            "",
+            block.text,
+        )
         text = re.sub(r"[.…·．\s\d]+$", "", text)  # dot leaders and page numbers
         if text != block.text and parse_title(text):
             kind = kind_of(parse_title(text)[1])
@@ -147,13 +233,24 @@ def stage_document(path: Path, data: bytes | None = None, **limits) -> StagedDoc
         layout = detect_layout(data) if data.strip() else "unknown"
         doc = read_document(path, data, layout=layout, **limits)
     except UnreadableDocument as err:
-        staged.frames["documents"] = _frame("documents", [{
-            **base, "layout": locals().get("layout", "unknown"), "status": err.status, "reason": err.reason, "tables_found": 0,
-            "parse_seconds": time.perf_counter() - started,
-        }])
+        staged.frames["documents"] = _frame(
+            "documents",
+            [
+                {
+                    **base,
+                    "layout": locals().get("layout", "unknown"),
+                    "status": err.status,
+                    "reason": err.reason,
+                    "tables_found": 0,
+                    "parse_seconds": time.perf_counter() - started,
+                }
+            ],
+        )
         return staged
     staged = stage_read_document(doc, base, staged)
-    staged.frames["documents"] = staged.frames["documents"].with_columns(parse_seconds=pl.lit(time.perf_counter() - started))
+    staged.frames["documents"] = staged.frames["documents"].with_columns(
+        parse_seconds=pl.lit(time.perf_counter() - started)
+    )
     return staged
 
 
@@ -169,30 +266,52 @@ def stage_read_document(doc: IntermediateDocument, base: dict, staged: StagedDoc
     line_rows: list[dict] = []
     table_rows: list[dict] = []
     for region in sorted(tables, key=_preference):
-        table_rows.append({
-            "document_id": doc_id, "table_kind": region.kind, "table_number": region.number, "ordinal": region.ordinal,
-            "title": region.title, "published_unit": region.unit, "discloser": region.discloser,
-            "row_count": 0,
-            "is_empty": not any(is_amount(c) for r in region.rows if not is_column_number_row(r.cells) for c in r.cells),
-            "has_empty_statement": region.empty_statement is not None,
-            "source_line": region.first_line, "page": region.page,
-        })
+        table_rows.append(
+            {
+                "document_id": doc_id,
+                "table_kind": region.kind,
+                "table_number": region.number,
+                "ordinal": region.ordinal,
+                "title": region.title,
+                "published_unit": region.unit,
+                "discloser": region.discloser,
+                "row_count": 0,
+                "is_empty": not any(
+                    is_amount(c) for r in region.rows if not is_column_number_row(r.cells) for c in r.cells
+                ),
+                "has_empty_statement": region.empty_statement is not None,
+                "source_line": region.first_line,
+                "page": region.page,
+                "printed_decimals": printed_decimals(region),
+            }
+        )
         if region.kind in SUBJECT_KINDS and region.kind not in subject_tables:
             subject_tables[region.kind] = interpret_subject_table(region)
         elif region.kind not in SUBJECT_KINDS:
             items = interpret_line_table(region)
             filled = [i for i in items if i.amount_wan is not None]
             table_rows[-1]["row_count"] = len({i.line for i in filled})
-            table_rows[-1]["is_empty"] = table_rows[-1]["is_empty"] and not filled  # figures printed but not read are not empty
+            # figures printed but not read are not empty
+            table_rows[-1]["is_empty"] = table_rows[-1]["is_empty"] and not filled
             # row_seq runs on over a second table of the same kind (one key per document, kind and line)
             first_seq = sum(1 for r in line_rows if r["table_kind"] == region.kind)
             for seq, item in enumerate(items, start=first_seq):
-                line_rows.append({
-                    "document_id": doc_id, "table_kind": region.kind, "table_number": region.number, "row_seq": seq,
-                    "side": item.side, "line_label": item.line_label, "item_key": item.item_key,
-                    "subject_code": item.subject_code, "measure": item.measure, "amount_wan": item.amount_wan,
-                    "source_line": item.line, "page": item.page,
-                })
+                line_rows.append(
+                    {
+                        "document_id": doc_id,
+                        "table_kind": region.kind,
+                        "table_number": region.number,
+                        "row_seq": seq,
+                        "side": item.side,
+                        "line_label": item.line_label,
+                        "item_key": item.item_key,
+                        "subject_code": item.subject_code,
+                        "measure": item.measure,
+                        "amount_wan": item.amount_wan,
+                        "source_line": item.line,
+                        "page": item.page,
+                    }
+                )
     problems += code_from_other_tables(subject_tables)
     if "expenditure" in subject_tables:
         problems += realign_expenditure(subject_tables["expenditure"], subject_tables)
@@ -201,32 +320,61 @@ def stage_read_document(doc: IntermediateDocument, base: dict, staged: StagedDoc
         record = next(r for r in table_rows if r["table_kind"] == kind)
         record["row_count"] = sum(1 for r in table.rows if r.row_kind == "subject")
         # empty = no figure printed at all (a table whose rows carry no codes is not empty)
-        record["is_empty"] = record["is_empty"] and not any(v is not None for r in table.rows for v in r.amounts_wan.values())
+        record["is_empty"] = record["is_empty"] and not any(
+            v is not None for r in table.rows for v in r.amounts_wan.values()
+        )
         for seq, row in enumerate(table.rows):
             for measure, amount in row.amounts_wan.items():
-                subject_rows.append({
-                    "document_id": doc_id, "table_kind": kind, "table_number": table.region.number, "row_seq": seq,
-                    "row_kind": row.row_kind, "subject_code": row.subject_code, "subject_name": row.subject_name or None,
-                    "project_name": row.project_name, "measure": measure, "amount_wan": amount,
-                    "source_line": row.line, "page": row.page,
-                })
+                subject_rows.append(
+                    {
+                        "document_id": doc_id,
+                        "table_kind": kind,
+                        "table_number": table.region.number,
+                        "row_seq": seq,
+                        "row_kind": row.row_kind,
+                        "subject_code": row.subject_code,
+                        "subject_name": row.subject_name or None,
+                        "project_name": row.project_name,
+                        "measure": measure,
+                        "amount_wan": amount,
+                        "source_line": row.line,
+                        "page": row.page,
+                    }
+                )
     paras = paragraphs(doc.blocks)
     for record in table_rows:
         if record["is_empty"] and not record["has_empty_statement"]:
             record["has_empty_statement"] = _emptiness_stated(record["table_kind"], record["title"], doc.blocks)
     change_rows = [
         {
-            "document_id": doc_id, "statement_seq": seq, "section": c.section, "item_kind": c.item_kind,
-            "item_label": c.item_label, "subject_path": "/".join(c.subject_path) or None, "stated_subject_code": c.subject_code,
-            "current_wan": c.current_wan, "change_wan": c.change_wan, "change_pct": c.change_pct,
+            "document_id": doc_id,
+            "statement_seq": seq,
+            "section": c.section,
+            "item_kind": c.item_kind,
+            "item_label": c.item_label,
+            "subject_path": "/".join(c.subject_path) or None,
+            "stated_subject_code": c.subject_code,
+            "current_wan": c.current_wan,
+            "change_wan": c.change_wan,
+            "change_pct": c.change_pct,
             "change_pct_decimals": None if c.change_pct is None else max(0, -c.change_pct.as_tuple().exponent),
-            "prior_basis": c.prior_basis, "sentence": c.sentence, "source_line": c.line, "page": c.page,
+            "prior_basis": c.prior_basis,
+            "sentence": c.sentence,
+            "source_line": c.line,
+            "page": c.page,
         }
         for seq, c in enumerate(extract_changes(paras))
     ]
     fact_rows = [
-        {"document_id": doc_id, "fact_kind": f.fact_kind, "fact_key": f.fact_key, "value": f.value,
-         "unit": f.unit, "source_line": f.line, "page": f.page}
+        {
+            "document_id": doc_id,
+            "fact_kind": f.fact_kind,
+            "fact_key": f.fact_key,
+            "value": f.value,
+            "unit": f.unit,
+            "source_line": f.line,
+            "page": f.page,
+        }
         for f in extract_facts(paras)
     ]
     found = sorted({t.kind for t in tables}, key=STANDARD_KINDS.index)
@@ -241,33 +389,54 @@ def stage_read_document(doc: IntermediateDocument, base: dict, staged: StagedDoc
             reason += f"; found only: {', '.join(t.title for t in tables[:5])}"
     elif not core and (unit is None or year is None):
         status = "unidentified"
-        reason = f"budget statements without tables, and the discloser or year not found; tried: {'; '.join(identity.tried)}"
+        reason = (
+            f"budget statements without tables, and the discloser or year not found; tried: {'; '.join(identity.tried)}"
+        )
     elif identity.phase == "final":
         status, reason = "final_accounts", "final accounts (部门决算): recognised, not read into the budget facts"
     elif unit is None or year is None:
         missing_what = " and ".join(w for w, v in (("discloser", unit), ("budget year", year)) if v is None)
         status, reason = "unidentified", f"{missing_what} not found; tried: {'; '.join(identity.tried)}"
     elif not core:
-        status, reason = "loaded", "the narrative part of a disclosure published as two files: its tables are in another file"
+        status, reason = (
+            "loaded",
+            "the narrative part of a disclosure published as two files: its tables are in another file",
+        )
     elif missing:
         status, reason = "partial", f"missing tables: {', '.join(missing)}"
     else:
         status, reason = "loaded", None
     if problems:
         reason = "; ".join(filter(None, [reason, *problems]))[:2000]
-    staged.frames.update({
-        "documents": _frame("documents", [{
-            **base, "layout": doc.layout, "unit_name": unit, "doc_kind": doc_kind, "phase": identity.phase, "content": content, "year": year, "status": status,
-            "reason": reason, "tables_found": len(found), "tables_missing": ",".join(missing) or None,
-            "page_count": doc.page_count,
-        }]),
-        "tables": _frame("tables", table_rows),
-        "subject_amounts": _frame("subject_amounts", subject_rows),
-        "line_items": _frame("line_items", line_rows),
-        "budget_changes": _frame("budget_changes", change_rows),
-        "narrative_facts": _frame("narrative_facts", fact_rows),
-        "parse_problems": _frame("parse_problems", [{"document_id": doc_id, "problem": p} for p in problems]),
-    })
+    staged.frames.update(
+        {
+            "documents": _frame(
+                "documents",
+                [
+                    {
+                        **base,
+                        "layout": doc.layout,
+                        "unit_name": unit,
+                        "doc_kind": doc_kind,
+                        "phase": identity.phase,
+                        "content": content,
+                        "year": year,
+                        "status": status,
+                        "reason": reason,
+                        "tables_found": len(found),
+                        "tables_missing": ",".join(missing) or None,
+                        "page_count": doc.page_count,
+                    }
+                ],
+            ),
+            "tables": _frame("tables", table_rows),
+            "subject_amounts": _frame("subject_amounts", subject_rows),
+            "line_items": _frame("line_items", line_rows),
+            "budget_changes": _frame("budget_changes", change_rows),
+            "narrative_facts": _frame("narrative_facts", fact_rows),
+            "parse_problems": _frame("parse_problems", [{"document_id": doc_id, "problem": p} for p in problems]),
+        }
+    )
     return staged
 
 

@@ -25,11 +25,22 @@ def test_samples_pass_every_check_but_the_row_the_converter_dropped(sql):
     assert sql("select count(*) from dq_check_result where status = 'pass'")[0][0] > 900
     kinds = {r[0] for r in sql("select distinct check_name from dq_check_result")}
     assert {
-        "summary_income_equals_expenditure", "hierarchy_income", "hierarchy_expenditure", "total_row_expenditure",
-        "basic_plus_project_expenditure", "personnel_plus_public_basic_expenditure", "basic_table_equals_gpb_basic",
-        "project_table_equals_gpb_project", "three_public_items_sum_to_total", "three_public_table_equals_narrative",
-        "narrative_total_equals_summary", "summary_class_equals_expenditure_table", "stated_percentage_matches_change",
-        "empty_table_has_statement", "discloser_matches_unit", "operating_funds_within_public",
+        "summary_income_equals_expenditure",
+        "hierarchy_income",
+        "hierarchy_expenditure",
+        "total_row_expenditure",
+        "basic_plus_project_expenditure",
+        "personnel_plus_public_basic_expenditure",
+        "basic_table_equals_gpb_basic",
+        "project_table_equals_gpb_project",
+        "three_public_items_sum_to_total",
+        "three_public_table_equals_narrative",
+        "narrative_total_equals_summary",
+        "summary_class_equals_expenditure_table",
+        "stated_percentage_matches_change",
+        "empty_table_has_statement",
+        "discloser_matches_unit",
+        "operating_funds_within_public",
     } <= kinds
 
 
@@ -61,3 +72,48 @@ def test_a_garbled_number_fails_its_checks_and_the_document_still_loads(raw_copy
         assert ("basic_plus_project_expenditure", "2080109", D("9.00")) in failed
         assert ("hierarchy_expenditure", "20801 total", D("-9.00")) in failed
         assert con.execute("select status from document_status where file_name like '000_%'").fetchone() == ("loaded",)
+
+
+def test_every_check_belongs_to_one_family(sql):
+    families = dict(sql("select check_name, string_agg(distinct check_family, ',') from dq_check_result group by 1"))
+    assert set(families.values()) == {"totals", "cross_table", "narrative", "text"}
+    assert families["hierarchy_income"] == families["basic_plus_project_expenditure"] == "totals"
+    assert (
+        families["basic_table_equals_gpb_basic"] == families["summary_class_equals_expenditure_table"] == "cross_table"
+    )
+    assert (
+        families["three_public_table_equals_narrative"] == families["stated_percentage_matches_change"] == "narrative"
+    )
+    assert families["discloser_matches_unit"] == families["subject_name_consistent"] == "text"
+
+
+def test_the_wan_columns_hold_amounts_and_percentages_have_their_own(sql):
+    # Regression: the stated-percentage check put its percentages into expected_wan / actual_wan
+    [(wan, pct)] = sql(
+        "select count(*) filter (where expected_wan is not null or actual_wan is not null or tolerance_wan is not null), "
+        "count(*) filter (where expected_pct is null or tolerance_pct is null) "
+        "from dq_check_result where check_name = 'stated_percentage_matches_change' and actual_pct is not null"
+    )
+    assert (wan, pct) == (0, 0)
+    assert sql(
+        "select count(*) from dq_check_result where check_name <> 'stated_percentage_matches_change' "
+        "and (expected_pct is not null or actual_pct is not null or tolerance_pct is not null)"
+    ) == [(0,)]
+    # every sample prints its tables in 万元 to the cent: each figure compared allows 0.005 万元
+    assert sql(
+        "select distinct tolerance_wan % 0.005 from dq_check_result "
+        "where check_family in ('totals', 'cross_table') and tolerance_wan is not null"
+    ) == [(0,)]
+
+
+def test_a_stated_percentage_is_judged_as_the_budget_changes_judge_it(sql):
+    # fct_budget_change's pct_consistent (int_budget_changes_resolved) and the check apply one rule
+    disagreeing = sql(
+        "select checks.subject, checks.expected_pct, checks.actual_pct, checks.tolerance_pct "
+        "from dq_check_result as checks join int.int_budget_changes_resolved as changes "
+        "on checks.document_id = changes.document_id and checks.subject = changes.item_label "
+        "and checks.cells = 'line ' || changes.source_line "
+        "where checks.check_name = 'stated_percentage_matches_change' and (checks.status = 'pass') <> changes.pct_consistent"
+    )
+    assert disagreeing == []
+    assert sql("select count(*) from dq_check_result where check_name = 'stated_percentage_matches_change'")[0][0] == 90

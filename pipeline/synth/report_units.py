@@ -251,7 +251,7 @@ select document_id, '{prefix}_' || unit_key || '_' || cast(year as varchar) || '
 from syn_unit_years;
 
 insert into dq_check_result by name
-select document_id, unit_key, cast(year as integer) as year, 'hierarchy_basic_expenditure' as check_name,
+select document_id, unit_key, cast(year as integer) as year, 'totals' as check_family, 'hierarchy_basic_expenditure' as check_name,
        '303 total' as subject, cast(round(personnel_wan * 0.12, 2) as decimal(20, 6)) as expected_wan,
        cast(round(personnel_wan * 0.1, 2) as decimal(20, 6)) as actual_wan,
        cast(round(personnel_wan * 0.1, 2) - round(personnel_wan * 0.12, 2) as decimal(20, 6)) as difference_wan,

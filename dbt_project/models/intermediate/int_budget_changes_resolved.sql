@@ -39,12 +39,15 @@ final as (
         *,
         case
             when change_pct is null or current_wan is null then null
+            -- from nothing: a stated 100% (or 0%), or no change at all
             when prior_wan = 0 then change_pct in (0, 100) or change_wan = 0
-            -- half a unit of the percentage's last printed digit (6.2 for 6.18 agrees), plus what the
-            -- rounding of the two amounts can move it
-            else abs(100 * change_wan / prior_wan - change_pct)
-                <= 0.5 * pow(10, -coalesce(change_pct_decimals, 2)) + 0.001
-                + 100 * (0.005 * abs(prior_wan) + 0.01 * abs(change_wan)) / (prior_wan * prior_wan)
+            -- the one rule for stated percentages (macros/tolerance.sql); NULL: the prior year is
+            -- within rounding of zero, and the amounts fix no percentage
+            else coalesce(
+                    abs(100 * change_wan / prior_wan - change_pct)
+                    <= {{ stated_pct_tolerance('change_pct_decimals', 'current_wan', 'change_wan') }},
+                    true
+                )
         end as pct_consistent
     from resolved
 
