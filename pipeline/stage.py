@@ -259,176 +259,64 @@ def stage_read_document(doc: IntermediateDocument, base: dict, staged: StagedDoc
     doc_id = base["document_id"]
     tables = segment_tables(doc.blocks)
     identity = identify(doc.blocks, [t.title for t in tables], [t.discloser for t in tables if t.discloser])
-    unit, doc_kind, year = identity.unit_name, identity.scope, identity.year
     problems: list[str] = list(doc.problems)
     subject_tables: dict[str, SubjectTable] = {}
-    subject_rows: list[dict] = []
     line_rows: list[dict] = []
     table_rows: list[dict] = []
     for region in sorted(tables, key=_preference):
-        table_rows.append(
-            {
-                "document_id": doc_id,
-                "table_kind": region.kind,
-                "table_number": region.number,
-                "ordinal": region.ordinal,
-                "title": region.title,
-                "published_unit": region.unit,
-                "discloser": region.discloser,
-                "row_count": 0,
-                "is_empty": not any(
-                    is_amount(c) for r in region.rows if not is_column_number_row(r.cells) for c in r.cells
-                ),
-                "has_empty_statement": region.empty_statement is not None,
-                "source_line": region.first_line,
-                "page": region.page,
-                "printed_decimals": printed_decimals(region),
-            }
-        )
+        record = _table_record(doc_id, region)
+        table_rows.append(record)
         if region.kind in SUBJECT_KINDS and region.kind not in subject_tables:
             subject_tables[region.kind] = interpret_subject_table(region)
         elif region.kind not in SUBJECT_KINDS:
             items = interpret_line_table(region)
             filled = [i for i in items if i.amount_wan is not None]
-            table_rows[-1]["row_count"] = len({i.line for i in filled})
-            # figures printed but not read are not empty
-            table_rows[-1]["is_empty"] = table_rows[-1]["is_empty"] and not filled
+            record["row_count"] = len({i.line for i in filled})
+            record["is_empty"] = record["is_empty"] and not filled  # figures printed but not read are not empty
             # row_seq runs on over a second table of the same kind (one key per document, kind and line)
             first_seq = sum(1 for r in line_rows if r["table_kind"] == region.kind)
-            for seq, item in enumerate(items, start=first_seq):
-                line_rows.append(
-                    {
-                        "document_id": doc_id,
-                        "table_kind": region.kind,
-                        "table_number": region.number,
-                        "row_seq": seq,
-                        "side": item.side,
-                        "line_label": item.line_label,
-                        "item_key": item.item_key,
-                        "subject_code": item.subject_code,
-                        "measure": item.measure,
-                        "amount_wan": item.amount_wan,
-                        "source_line": item.line,
-                        "page": item.page,
-                    }
-                )
+            line_rows += [_line_row(doc_id, region, seq, item) for seq, item in enumerate(items, start=first_seq)]
     problems += code_from_other_tables(subject_tables)
     if "expenditure" in subject_tables:
         problems += realign_expenditure(subject_tables["expenditure"], subject_tables)
+    subject_rows: list[dict] = []
     for kind, table in subject_tables.items():
         problems += table.problems
         record = next(r for r in table_rows if r["table_kind"] == kind)
         record["row_count"] = sum(1 for r in table.rows if r.row_kind == "subject")
         # empty = no figure printed at all (a table whose rows carry no codes is not empty)
-        record["is_empty"] = record["is_empty"] and not any(
-            v is not None for r in table.rows for v in r.amounts_wan.values()
-        )
-        for seq, row in enumerate(table.rows):
-            for measure, amount in row.amounts_wan.items():
-                subject_rows.append(
-                    {
-                        "document_id": doc_id,
-                        "table_kind": kind,
-                        "table_number": table.region.number,
-                        "row_seq": seq,
-                        "row_kind": row.row_kind,
-                        "subject_code": row.subject_code,
-                        "subject_name": row.subject_name or None,
-                        "project_name": row.project_name,
-                        "measure": measure,
-                        "amount_wan": amount,
-                        "source_line": row.line,
-                        "page": row.page,
-                    }
-                )
-    paras = paragraphs(doc.blocks)
+        record["is_empty"] = record["is_empty"] and not any(v is not None for r in table.rows for v in r.amounts_wan.values())
+        subject_rows += _subject_rows(doc_id, kind, table)
     for record in table_rows:
         if record["is_empty"] and not record["has_empty_statement"]:
             record["has_empty_statement"] = _emptiness_stated(record["table_kind"], record["title"], doc.blocks)
-    change_rows = [
-        {
-            "document_id": doc_id,
-            "statement_seq": seq,
-            "section": c.section,
-            "item_kind": c.item_kind,
-            "item_label": c.item_label,
-            "subject_path": "/".join(c.subject_path) or None,
-            "stated_subject_code": c.subject_code,
-            "current_wan": c.current_wan,
-            "change_wan": c.change_wan,
-            "change_pct": c.change_pct,
-            "change_pct_decimals": None if c.change_pct is None else max(0, -c.change_pct.as_tuple().exponent),
-            "prior_basis": c.prior_basis,
-            "sentence": c.sentence,
-            "source_line": c.line,
-            "page": c.page,
-        }
-        for seq, c in enumerate(extract_changes(paras))
-    ]
-    fact_rows = [
-        {
-            "document_id": doc_id,
-            "fact_kind": f.fact_kind,
-            "fact_key": f.fact_key,
-            "value": f.value,
-            "unit": f.unit,
-            "source_line": f.line,
-            "page": f.page,
-        }
-        for f in extract_facts(paras)
-    ]
+    paras = paragraphs(doc.blocks)
+    change_rows = [_change_row(doc_id, seq, change) for seq, change in enumerate(extract_changes(paras))]
+    fact_rows = [_fact_row(doc_id, fact) for fact in extract_facts(paras)]
     found = sorted({t.kind for t in tables}, key=STANDARD_KINDS.index)
     missing = [k for k in _expected_kinds(doc) if k not in found]
-    core = [t for t in tables if t.kind in CORE_KINDS]
+    has_core = any(t.kind in CORE_KINDS for t in tables)
     has_narrative = bool(fact_rows or change_rows)
-    content = "tables+narrative" if core and has_narrative else "tables" if core else "narrative"
-    if not core and not (has_narrative and identity.titled):
-        status = "not_budget_disclosure"
-        reason = "no 收支总表, 收入 or 支出 table, and the cover does not name a 预算/决算 disclosure"
-        if tables:
-            reason += f"; found only: {', '.join(t.title for t in tables[:5])}"
-    elif not core and (unit is None or year is None):
-        status = "unidentified"
-        reason = (
-            f"budget statements without tables, and the discloser or year not found; tried: {'; '.join(identity.tried)}"
-        )
-    elif identity.phase == "final":
-        status, reason = "final_accounts", "final accounts (部门决算): recognised, not read into the budget facts"
-    elif unit is None or year is None:
-        missing_what = " and ".join(w for w, v in (("discloser", unit), ("budget year", year)) if v is None)
-        status, reason = "unidentified", f"{missing_what} not found; tried: {'; '.join(identity.tried)}"
-    elif not core:
-        status, reason = (
-            "loaded",
-            "the narrative part of a disclosure published as two files: its tables are in another file",
-        )
-    elif missing:
-        status, reason = "partial", f"missing tables: {', '.join(missing)}"
-    else:
-        status, reason = "loaded", None
+    status, reason = _status(identity, tables, has_core, has_narrative, missing)
     if problems:
         reason = "; ".join(filter(None, [reason, *problems]))[:2000]
+    document = {
+        **base,
+        "layout": doc.layout,
+        "unit_name": identity.unit_name,
+        "doc_kind": identity.scope,
+        "phase": identity.phase,
+        "content": "tables+narrative" if has_core and has_narrative else "tables" if has_core else "narrative",
+        "year": identity.year,
+        "status": status,
+        "reason": reason,
+        "tables_found": len(found),
+        "tables_missing": ",".join(missing) or None,
+        "page_count": doc.page_count,
+    }
     staged.frames.update(
         {
-            "documents": _frame(
-                "documents",
-                [
-                    {
-                        **base,
-                        "layout": doc.layout,
-                        "unit_name": unit,
-                        "doc_kind": doc_kind,
-                        "phase": identity.phase,
-                        "content": content,
-                        "year": year,
-                        "status": status,
-                        "reason": reason,
-                        "tables_found": len(found),
-                        "tables_missing": ",".join(missing) or None,
-                        "page_count": doc.page_count,
-                    }
-                ],
-            ),
+            "documents": _frame("documents", [document]),
             "tables": _frame("tables", table_rows),
             "subject_amounts": _frame("subject_amounts", subject_rows),
             "line_items": _frame("line_items", line_rows),
@@ -438,6 +326,116 @@ def stage_read_document(doc: IntermediateDocument, base: dict, staged: StagedDoc
         }
     )
     return staged
+
+
+def _status(identity, tables: list[TableRegion], has_core: bool, has_narrative: bool, missing: list[str]) -> tuple[str, str | None]:
+    """What the document is, and why it is not (or only partly) loaded."""
+    unit, year = identity.unit_name, identity.year
+    if not has_core and not (has_narrative and identity.titled):
+        reason = "no 收支总表, 收入 or 支出 table, and the cover does not name a 预算/决算 disclosure"
+        if tables:
+            reason += f"; found only: {', '.join(t.title for t in tables[:5])}"
+        return "not_budget_disclosure", reason
+    if not has_core and (unit is None or year is None):
+        return "unidentified", f"budget statements without tables, and the discloser or year not found; tried: {'; '.join(identity.tried)}"
+    if identity.phase == "final":
+        return "final_accounts", "final accounts (部门决算): recognised, not read into the budget facts"
+    if unit is None or year is None:
+        missing_what = " and ".join(w for w, v in (("discloser", unit), ("budget year", year)) if v is None)
+        return "unidentified", f"{missing_what} not found; tried: {'; '.join(identity.tried)}"
+    if not has_core:
+        return "loaded", "the narrative part of a disclosure published as two files: its tables are in another file"
+    if missing:
+        return "partial", f"missing tables: {', '.join(missing)}"
+    return "loaded", None
+
+
+def _table_record(doc_id: str, region: TableRegion) -> dict:
+    return {
+        "document_id": doc_id,
+        "table_kind": region.kind,
+        "table_number": region.number,
+        "ordinal": region.ordinal,
+        "title": region.title,
+        "published_unit": region.unit,
+        "discloser": region.discloser,
+        "row_count": 0,
+        "is_empty": not any(is_amount(c) for r in region.rows if not is_column_number_row(r.cells) for c in r.cells),
+        "has_empty_statement": region.empty_statement is not None,
+        "source_line": region.first_line,
+        "page": region.page,
+        "printed_decimals": printed_decimals(region),
+    }
+
+
+def _line_row(doc_id: str, region: TableRegion, seq: int, item) -> dict:
+    return {
+        "document_id": doc_id,
+        "table_kind": region.kind,
+        "table_number": region.number,
+        "row_seq": seq,
+        "side": item.side,
+        "line_label": item.line_label,
+        "item_key": item.item_key,
+        "subject_code": item.subject_code,
+        "measure": item.measure,
+        "amount_wan": item.amount_wan,
+        "source_line": item.line,
+        "page": item.page,
+    }
+
+
+def _subject_rows(doc_id: str, kind: str, table: SubjectTable) -> list[dict]:
+    return [
+        {
+            "document_id": doc_id,
+            "table_kind": kind,
+            "table_number": table.region.number,
+            "row_seq": seq,
+            "row_kind": row.row_kind,
+            "subject_code": row.subject_code,
+            "subject_name": row.subject_name or None,
+            "project_name": row.project_name,
+            "measure": measure,
+            "amount_wan": amount,
+            "source_line": row.line,
+            "page": row.page,
+        }
+        for seq, row in enumerate(table.rows)
+        for measure, amount in row.amounts_wan.items()
+    ]
+
+
+def _change_row(doc_id: str, seq: int, change) -> dict:
+    return {
+        "document_id": doc_id,
+        "statement_seq": seq,
+        "section": change.section,
+        "item_kind": change.item_kind,
+        "item_label": change.item_label,
+        "subject_path": "/".join(change.subject_path) or None,
+        "stated_subject_code": change.subject_code,
+        "current_wan": change.current_wan,
+        "change_wan": change.change_wan,
+        "change_pct": change.change_pct,
+        "change_pct_decimals": None if change.change_pct is None else max(0, -change.change_pct.as_tuple().exponent),
+        "prior_basis": change.prior_basis,
+        "sentence": change.sentence,
+        "source_line": change.line,
+        "page": change.page,
+    }
+
+
+def _fact_row(doc_id: str, fact) -> dict:
+    return {
+        "document_id": doc_id,
+        "fact_kind": fact.fact_kind,
+        "fact_key": fact.fact_key,
+        "value": fact.value,
+        "unit": fact.unit,
+        "source_line": fact.line,
+        "page": fact.page,
+    }
 
 
 def decimal_or_none(value) -> Decimal | None:
