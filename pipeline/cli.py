@@ -15,7 +15,7 @@ import sys
 from collections import Counter
 from dataclasses import dataclass
 from decimal import Decimal
-from enum import Enum
+from enum import StrEnum
 from pathlib import Path
 from typing import Annotated
 
@@ -78,12 +78,18 @@ def run_build(raw_dir: Path | None, warehouse: Path | None, workers: int | None)
         raise UserError(f"no raw folder at {s.raw_dir}; give --raw-dir (or BUDGET_RAW_DIR) a folder of disclosures")
     # the run's resources and dbt's profile read the paths from the environment, as in a deployment
     os.environ.update(environment_for(s))
-    log_path = new_log_file(s.warehouse.parent / "logs", "build")
-    progress.reset(s.build_dir)
-    with logs_to_file(log_path, echo=FLAGS.verbose) as terminal:
-        terminal.write(f"building {s.warehouse} from {s.raw_dir} (log: {log_path})\n")
-        with Progress(terminal, lambda: progress.read(s.build_dir)) if not FLAGS.verbose else _nothing():
-            outcome = _run_build_job(workers)
+    from pipeline.build_lock import BuildAlreadyRunning, build_lock
+
+    try:
+        with build_lock(s.build_dir, f"budget build from {s.raw_dir}"):
+            log_path = new_log_file(s.warehouse.parent / "logs", "build")
+            progress.reset(s.build_dir)
+            with logs_to_file(log_path, echo=FLAGS.verbose) as terminal:
+                terminal.write(f"building {s.warehouse} from {s.raw_dir} (log: {log_path})\n")
+                with Progress(terminal, lambda: progress.read(s.build_dir)) if not FLAGS.verbose else _nothing():
+                    outcome = _run_build_job(workers)
+    except BuildAlreadyRunning as running:
+        raise UserError(str(running)) from running
     if outcome.failure:
         raise BuildFailed(f"{outcome.failure}; the log says which step and why: {log_path}")
     if not outcome.published:
@@ -215,7 +221,7 @@ def survey(
 # ---------------------------------------------------------------- reading the warehouse
 
 
-class OutputFormat(str, Enum):
+class OutputFormat(StrEnum):
     table = "table"
     csv = "csv"
     json = "json"
@@ -389,7 +395,7 @@ def report(
     return 0
 
 
-class ExportFormat(str, Enum):
+class ExportFormat(StrEnum):
     parquet = "parquet"
 
 

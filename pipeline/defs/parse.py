@@ -22,7 +22,8 @@ def _shard_asset(index: int) -> dg.AssetsDefinition:
     )
     def parse_one_shard(context: dg.AssetExecutionContext, paths: BuildPaths, parsing: ParseSettings,
                         raw_documents: list[dict]) -> dg.MaterializeResult:
-        counts = parse_shard(index, raw_documents, parsing.workers, paths.settings.build_dir)
+        with paths.step_lock(f"parse_shard_{index}"):
+            counts = parse_shard(index, raw_documents, parsing.workers, paths.settings.build_dir)
         context.log.info(f"shard {index}: {counts}")
         return dg.MaterializeResult(metadata={f"documents_{k}": v for k, v in counts.items()})
 
@@ -44,7 +45,8 @@ def parsed_tables(context: dg.AssetExecutionContext, paths: BuildPaths):
     s = paths.settings
     # DuckDB's working memory is returned to the OS only when its process ends: merge in a
     # short-lived child so the long-running process stays small however large the corpus.
-    counts = in_child_process(assemble_staging, str(s.build_db), [str(shard_db(s.build_dir, i)) for i in range(SHARDS)])
+    with paths.step_lock("parsed_tables"):
+        counts = in_child_process(assemble_staging, str(s.build_db), [str(shard_db(s.build_dir, i)) for i in range(SHARDS)])
     context.log.info(f"staging: {counts['documents_changed']} documents changed, {counts['unit_names_resolved']} unit names placed")
     for name in PARSED_TABLES:
         yield dg.MaterializeResult(asset_key=["parsed", name], metadata={"rows": counts[name]})

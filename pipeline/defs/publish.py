@@ -18,7 +18,8 @@ PUBLISHED_TABLES = [spec.key for spec in dbt_models.specs if "published" in spec
 @dg.asset(group_name="publish", deps=PUBLISHED_TABLES, description="The warehouse analysts and BI tools read (read-only).")
 def published_warehouse(context: dg.AssetExecutionContext, paths: BuildPaths) -> dg.MaterializeResult:
     s = paths.settings
-    path = publish(s.build_db, s.warehouse)
+    with paths.step_lock("published_warehouse"):
+        path = publish(s.build_db, s.warehouse)
     return dg.MaterializeResult(metadata={"path": str(path), "size_bytes": path.stat().st_size})
 
 
@@ -26,7 +27,8 @@ def published_warehouse(context: dg.AssetExecutionContext, paths: BuildPaths) ->
           description="Every mart as Parquet partitioned by year, beside the warehouse (parquet/).")
 def parquet_export(context: dg.AssetExecutionContext, paths: BuildPaths) -> dg.MaterializeResult:
     s = paths.settings
-    counts = in_child_process(export_parquet, s.warehouse, s.warehouse.parent / "parquet")
+    with paths.step_lock("parquet_export"):
+        counts = in_child_process(export_parquet, s.warehouse, s.warehouse.parent / "parquet")
     return dg.MaterializeResult(metadata={"tables": len(counts), "rows": sum(counts.values())})
 
 

@@ -11,6 +11,7 @@ import dagster as dg
 import duckdb
 
 from pipeline import config
+from pipeline.build_lock import step_lock
 from pipeline.defs.dbt import dbt_resource
 
 
@@ -32,6 +33,10 @@ class BuildPaths(dg.ConfigurableResource):
     @property
     def settings(self) -> config.Settings:
         return config.settings(self.raw_dir, self.warehouse)
+
+    def step_lock(self, step: str):
+        """Held while a step works: a second build on the same warehouse is refused meanwhile."""
+        return step_lock(self.settings.build_dir, step)
 
 
 class ParseSettings(dg.ConfigurableResource):

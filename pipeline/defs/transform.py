@@ -40,7 +40,11 @@ class BudgetDbtTranslator(DagsterDbtTranslator):
         settings=DagsterDbtTranslatorSettings(enable_asset_checks=True, enable_source_tests_as_checks=True)),
 )
 def dbt_models(context: dg.AssetExecutionContext, dbt: DbtCliResource, paths: BuildPaths):
-    s = paths.settings
+    with paths.step_lock("dbt_models"):
+        yield from _build_models(context, dbt, paths.settings)
+
+
+def _build_models(context: dg.AssetExecutionContext, dbt: DbtCliResource, s):
     with connect(s.build_db) as con:
         current = {"transform": transform_fingerprint(), "staging": staging_fingerprint(con)}
         step = dbt_step(
