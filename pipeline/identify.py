@@ -19,6 +19,7 @@ from dataclasses import dataclass, field
 
 from pipeline.cleaning import compact_label
 from pipeline.intermediate import Block
+from pipeline.narrative.paragraphs import rejoin_detached_numbers
 
 _LABELS = r"预算单位|单位名称|部门名称|预算主管部门|主管部门|预算部门|编制单位|编制部门|部门|单位"
 _LABELLED = re.compile(rf"(?:^|[\s（(])(?:{_LABELS})\s*[:：]\s*(?P<name>[^:：]+?)\s*(?:(?:金额)?单位\s*[:：].*)?$")
@@ -171,7 +172,13 @@ def identify(blocks: list[Block], table_titles: list[str], table_disclosers: lis
     if year is None:  # a tables-only file: the year its column headers give (2026年预算数)
         years = Counter(int(y) for b in blocks if b.kind == "row" for c in b.cells for y in re.findall(r"(20\d\d)年", c) if len(c) <= 16)
         year = years.most_common(1)[0][0] if years else None
-    tried.append("the year in the title, else in the table titles, else in the column headers")
+    if year is None and unit:
+        # a text layer that printed the title's year apart (上海市普陀区财政局 / 年度部门决算 / 2024): the
+        # year the prose gives the unit, once its figures are back in their sentences (…财政局2024年度…)
+        prose = " ".join(b.text for b in rejoin_detached_numbers(blocks) if b.kind == "text")
+        years = Counter(int(y) for y in re.findall(re.escape(unit) + r"\s*(20\d\d)\s*年", prose))
+        year = years.most_common(1)[0][0] if years else None
+    tried.append("the year in the title, else in the table titles, else in the column headers, else the one the prose gives the unit")
 
     final_titles = sum("决算" in t for t in table_titles)
     phase = "final" if title_phase == "决算" or (table_titles and final_titles * 2 > len(table_titles)) else "budget"

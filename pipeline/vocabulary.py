@@ -29,6 +29,16 @@ def subject_measures() -> dict[str, str]:
     return dict(_vars()["subject_measures"])
 
 
+def final_subject_measures() -> dict[str, str]:
+    """Measures only final accounts' subject tables print (收入决算表's sources, 支出决算表's purposes)."""
+    return dict(_vars()["final_subject_measures"])
+
+
+def final_summary_lines() -> dict[str, str]:
+    """Lines of the 决算 收入支出决算总表 → their columns in mart_final_unit_year."""
+    return dict(_vars()["final_summary_lines"])
+
+
 def three_public_items() -> dict[str, str]:
     return dict(_vars()["three_public_items"])
 

@@ -17,13 +17,14 @@
        {{ incremental_by_document_config('current') }}
        ... from {{ ref('stg_...') }} where {{ document_filter() }}
 
-   scope: 'current' — the one current document per unit, scope and year (the facts);
+   scope: 'current' — the one current budget document per unit, scope and year (the facts);
+          'final'   — the one current final-accounts document per unit, scope and year (fct_final_*);
           'read'    — every document read, duplicates excepted (status and quality tables);
-          'loaded'  — every document loaded in whole or in part (per-document scores). #}
+          'loaded'  — every document loaded in whole or in part, and current final accounts (per-document scores). #}
 
 {% macro eligible_documents(scope) -%}
     select document_id from {{ ref('int_documents_ranked') }}
-    where {% if scope == 'current' %}is_current{% elif scope == 'read' %}status <> 'duplicate'{% elif scope == 'loaded' %}status in ('loaded', 'partial'){% else %}{{ exceptions.raise_compiler_error("eligible_documents: scope must be 'current', 'read' or 'loaded', not '" ~ scope ~ "'") }}{% endif %}
+    where {% if scope == 'current' %}is_current{% elif scope == 'final' %}is_current_final{% elif scope == 'read' %}status <> 'duplicate'{% elif scope == 'loaded' %}status in ('loaded', 'partial') or is_current_final{% else %}{{ exceptions.raise_compiler_error("eligible_documents: scope must be 'current', 'final', 'read' or 'loaded', not '" ~ scope ~ "'") }}{% endif %}
 {%- endmacro %}
 
 {% macro incremental_by_document_config(scope) -%}

@@ -115,4 +115,6 @@ def extract_facts(paragraph_list: list[Paragraph]) -> list[NarrativeFact]:
                 continue
             raw = match.group(match.lastindex)
             facts[fact_id] = NarrativeFact(kind, key, Decimal(raw.replace(",", "")), unit, para.line, para.page)
-    return list(facts.values())
+    from pipeline.narrative.execution import extract_execution  # it builds on this module's NUM and NarrativeFact
+
+    return list(facts.values()) + extract_execution(paragraph_list)

@@ -41,8 +41,48 @@ def section_of(heading: str) -> str | None:
     return None
 
 
+_NUMBER_TOKEN = re.compile(r"^[-−]?\d[\d,]*(?:\.\d+)?[%％]?$")
+_SLOT = re.compile(r"(?<=\S) (?=\S)")
+_LEADING_UNIT = re.compile(r"^(?:万元|元|[%％]|年度?|个|辆|台)")
+
+
+def rejoin_detached_numbers(blocks: list[Block]) -> list[Block]:
+    """Sentences whose figures a PDF text layer printed on the next line, in order
+    (“…财政局 年度收入支出总计 万元。与 年度相比” / “2024 2995.39 2023”): each figure goes back into
+    the gap it left — the spaces of the line in order, or before the unit the line starts with
+    (“万元。决算数小于…” / “449.52”, the end of the sentence above). Lines whose gaps and figures
+    do not pair up are left as they are."""
+    out: list[Block] = []
+    index = 0
+    while index < len(blocks):
+        block = blocks[index]
+        following = blocks[index + 1] if index + 1 < len(blocks) else None
+        tokens = following.text.split() if following is not None else []
+        # prose (a text line, or a line the reader cut into cells at the gaps) with gaps for figures
+        prose = re.search(r"[\u4e00-\u9fff]", block.text) and (
+            block.kind == "text" or (re.search(r"[，,。；;]", block.text) and re.search(r"万元|[%％]|年度", block.text))
+        )
+        if prose and tokens and all(_NUMBER_TOKEN.match(t) for t in tokens):
+            text = block.text.strip()
+            slots = len(_SLOT.findall(text))
+            leading = bool(_LEADING_UNIT.match(text))
+            if slots == len(tokens) or (leading and slots + 1 == len(tokens)):
+                figures = list(tokens)
+                if slots + 1 == len(tokens):
+                    text = figures.pop(0) + text
+                pieces = _SLOT.split(text)
+                text = "".join(piece + (figures[i] if i < len(figures) else "") for i, piece in enumerate(pieces))
+                out.append(Block("text", (text,), block.line, block.page))
+                index += 2
+                continue
+        out.append(block)
+        index += 1
+    return out
+
+
 def paragraphs(blocks: list[Block]) -> list[Paragraph]:
     """Text blocks joined where a converter broke a sentence over lines or pages."""
+    blocks = rejoin_detached_numbers(blocks)
     out: list[Paragraph] = []
     section: str | None = None
     buffer: list[str] = []

@@ -30,6 +30,12 @@ class LineItem:
 
 # Income-side labels of the 收支总表 / 财政拨款收支总表 (ordered: specific first).
 _INCOME_ITEMS: list[tuple[str, str]] = [
+    # final accounts (决算): the balances at the start and end of the year, and their movements
+    (r"^年初.*结转和?结余", "opening_balance"),
+    (r"^年末.*结转和?结余", "closing_balance"),
+    (r"使用非财政拨款结余", "nonfiscal_balance_used"),
+    (r"用事业基金弥补", "business_fund_used"),
+    (r"结余分配", "balance_distributed"),
     (r"本年收入", "current_year_income"),  # 本年收入合计 is this year's, not the 收入总计
     (r"本年支出", "current_year_expenditure"),
     (r"收入总计|收入合计", "income_total"),
@@ -57,6 +63,8 @@ _INCOME_ITEMS: list[tuple[str, str]] = [
 ]
 # Expenditure-side lines that split the total by purpose (a block of 收支总表 in some templates).
 _EXPENDITURE_ITEMS: list[tuple[str, str]] = [
+    (r"^年末.*结转和?结余", "closing_balance"),
+    (r"结余分配", "balance_distributed"),
     (r"本年支出", "current_year_expenditure"),
     (r"支出总计|支出合计|^合计$|^总计$", "expenditure_total"),
     (r"^基本支出$|人员经费和公用经费", "basic"),
@@ -145,10 +153,15 @@ def interpret_two_sided(region: TableRegion) -> list[LineItem]:
     expenditure_from = next(
         (j for r in header for j, c in enumerate(r.cells) if j > 0 and compact_label(c) in ("支出", "支出项目")), None
     )
+    # 行次 columns (决算 templates number every line) hold line numbers, not amounts
+    line_number_columns = {j for r in header for j, c in enumerate(r.cells) if compact_label(c) in ("行次", "栏次")}
     items: list[LineItem] = []
     in_carryover = False
+    balance_prefix = "carryover"
     for row in data:
-        cells = _rejoin_spilled_labels(row.cells)
+        if compact_label(next((c for c in row.cells if c), "")) == "栏次":
+            continue  # 栏次 | | 1 | 栏次 | | 2: the column numbers
+        cells = tuple("" if j in line_number_columns else c for j, c in enumerate(_rejoin_spilled_labels(row.cells)))
         k = 0
         while k < len(cells):
             label = cells[k]
@@ -158,7 +171,8 @@ def interpret_two_sided(region: TableRegion) -> list[LineItem]:
             j = k + 1
             values: list[tuple[int, str]] = []
             while j < len(cells) and (not cells[j] or is_amount(cells[j])):
-                values.append((j, cells[j]))
+                if j not in line_number_columns:
+                    values.append((j, cells[j]))
                 j += 1
             label_text = tidy_name(label)
             code_match = _EXPENDITURE_LABEL.match(label_text)
@@ -170,12 +184,13 @@ def interpret_two_sided(region: TableRegion) -> list[LineItem]:
             side = "expenditure" if on_expenditure_side or code_match or key in ("expenditure_total", "current_year_expenditure") or "支出" in label_text else "income"
             if side == "expenditure" and key not in ("expenditure_total", "current_year_expenditure"):
                 key = _first_match(_EXPENDITURE_ITEMS, _ENUMERATOR.sub("", compact_label(label_text)))
-            if side == "income" and key in {"carryover", "fiscal_carryover"}:
+            if side == "income" and key in {"carryover", "fiscal_carryover", "opening_balance"}:
                 in_carryover = True
+                balance_prefix = "opening_balance" if key == "opening_balance" else "carryover"
             elif side == "income" and key in {"current_year_income", "income_total"}:
                 in_carryover = False
             if side == "income" and in_carryover and key in _CARRYOVER_SCOPED:
-                key = f"carryover_{key}"
+                key = f"{balance_prefix}_{key}"
             if side == "expenditure" and key is None and not code_match:
                 key = "expenditure_line"
             if side == "expenditure" and key in ("income_total", "current_year_income"):  # a bare 合计 on the right
@@ -272,6 +287,17 @@ def _period(label: str) -> str | None:
 
 
 _FUND_MEASURES = {"general_public_budget", "government_fund", "state_capital"}
+
+
+def _stage(labels: list[str]) -> str | None:
+    """``budget`` / ``final`` for a column a header labels 预算数 / 决算数 (决算 三公 tables)."""
+    for label in labels:
+        label = compact_label(label)
+        if re.fullmatch(r"(?:年初)?预算数?", label):
+            return "budget"
+        if re.fullmatch(r"决算数?", label):
+            return "final"
+    return None
 _YEAR_LABEL = re.compile(r"(20\d\d)\s*年")
 _CHANGE_LABEL = re.compile(r"增减|变化|比上年|增长|差额")
 
@@ -302,10 +328,14 @@ def _interpret_horizontal_three_public(region: TableRegion, header, data) -> lis
         keys.append(key)
         named_by.append(label_used)
         measures.append(fund if fund in _FUND_MEASURES else "total")
+    # a 决算 三公 table prints each item's 预算数 beside its 决算数: the measures are the two figures
+    stages = [_stage(labels) for labels in columns]
+    if {"budget", "final"} <= set(stages):
+        measures = [stage or measure for stage, measure in zip(stages, measures)]
     # beside 会议费 / 培训费 the bare 合计 adds them in; the 三公 total is the column the header names 三公
     if any(k == "total" and "三公" in n for k, n in zip(keys, named_by)):
         keys = [None if k == "total" and "三公" not in n else k for k, n in zip(keys, named_by)]
-    total_columns = [k for k, m in zip(keys, measures) if k and m == "total"]
+    total_columns = [(k, m) for k, m in zip(keys, measures) if k and m in ("total", "budget", "final")]
     if len(total_columns) != len(set(total_columns)):
         return []  # an item named over several columns: the header did not come through; read nothing rather than guess
     rows = [r for r in data if any(is_amount(c) for c in r.cells)]
@@ -325,7 +355,7 @@ def _interpret_horizontal_three_public(region: TableRegion, header, data) -> lis
             continue
         amount = to_wan(parse_amount(raw), region.unit)
         items.append(LineItem("item", keys[j], keys[j], None, measures[j], amount, row.line, row.page))
-        if measures[j] != "total" and keys[j] not in has_total and amount is not None:
+        if measures[j] in _FUND_MEASURES and keys[j] not in has_total and amount is not None:
             fund_sums[keys[j]] = fund_sums.get(keys[j], Decimal(0)) + amount
     for key, amount in fund_sums.items():
         items.append(LineItem("item", key, key, None, "total", amount, row.line, row.page))

@@ -56,6 +56,9 @@ def split_subject_cells(cells: tuple[str, ...]) -> tuple[str | None, str, int | 
         if not cell:
             i += 1
             continue
+        if not parts and cell in ("类", "款", "项") and any(_TOTAL.match(compact_label(c)) for c in cells[i + 1 : i + 4]):
+            i += 1  # the 类 | 款 | 项 header cells on the row of the 合计 (决算 收入/支出决算表)
+            continue
         if not parts and re.fullmatch(r"\d{1,2}", cell) and any(c.strip() and not is_amount(c) for c in cells[i + 1 : i + 3]):
             i += 1  # a 序号 (row number) column before the code or name
             continue
@@ -118,6 +121,7 @@ def _is_data(cells: tuple[str, ...]) -> bool:
     return (
         code is not None or (bool(_TOTAL.match(name)) and amounts > 0) or (amounts >= 2 and _is_unit_row(name))
         or (amounts > 0 and economic_code(name, None) is not None)
+        or (amounts > 0 and bool(_HALF_TOTAL.match(compact_label(name))))
     )
 
 
@@ -169,7 +173,43 @@ def _is_spill_or_labelled(cells: tuple[str, ...]) -> bool:
     return any(is_amount(c) for c in cells)
 
 
+_HALF_TOTAL = re.compile(r"^(人员经费|公用经费)合计$")
+_HALF_TOTAL_MEASURE = {"人员经费": "personnel", "公用经费": "public"}
+
+
+def _half_split(rows: list[Block]) -> int | None:
+    """The column where the right half of a table printed as two halves side by side starts
+    (决算 基本支出表: 经济分类科目编码 | 科目名称 | 决算数 ‖ 经济分类科目编码 | 科目名称 | 决算数, or
+    人员经费 ‖ 公用经费 over them): a header row that names the same code column twice, or
+    人员经费 and 公用经费 as two groups."""
+    for row in rows[:6]:
+        if any(is_amount(c) for c in row.cells):
+            return None
+        labels = [(j, compact_label(c)) for j, c in enumerate(row.cells) if c.strip()]
+        texts = [t for _, t in labels]
+        groups = [j for j, t in labels if t in ("人员经费", "公用经费")]
+        if len(groups) == 2 and texts[0] == "人员经费":
+            return groups[1]
+        coded = [j for j, t in labels if re.search(r"(?:科目)?编码$|^经济分类", t)]
+        if len(coded) == 2 and coded[0] == labels[0][0] and texts.count(compact_label(row.cells[coded[0]])) == 2:
+            return coded[1]
+    return None
+
+
+def _halves_stacked(region: TableRegion) -> TableRegion:
+    """A table printed as two halves side by side, read as one: the left half's rows, then the
+    right half's (each half keeps its header; ``人员经费合计 | 公用经费合计`` become total rows)."""
+    split = _half_split(region.rows)
+    if split is None:
+        return region
+    left = [Block(r.kind, r.cells[:split], r.line, r.page) for r in region.rows]
+    right = [Block(r.kind, r.cells[split:], r.line, r.page) for r in region.rows]
+    rows = [r for r in left + right if any(c.strip() for c in r.cells)]
+    return TableRegion(**{**region.__dict__, "rows": rows})
+
+
 def interpret_subject_table(region: TableRegion) -> SubjectTable:
+    region = _halves_stacked(region)
     unit = region.unit
     rows: list[SubjectRow] = []
     problems: list[str] = []
@@ -222,6 +262,16 @@ def interpret_subject_table(region: TableRegion) -> SubjectTable:
                 named_codes += code is not None
             if code is not None and len(code) == 3:
                 current_class = code
+            half_total = _HALF_TOTAL.match(compact_label(name)) if code is None else None
+            if half_total:
+                # 人员经费合计 / 公用经费合计 under the two halves: the table's personnel and public totals
+                printed = [c for c in block.cells[(idx or 0) + 1 :] if is_amount(c)]
+                measure = _HALF_TOTAL_MEASURE[half_total.group(1)]
+                value = to_wan(parse_amount(printed[0]), unit) if printed else None
+                rows.append(SubjectRow("total", None, compact_label(name), None, {measure: value}, block.line, block.page))
+                if measure not in measures_seen:
+                    measures_seen.append(measure)
+                continue
             if code is None and not _TOTAL.match(name):
                 unit_row = _is_unit_row(name) or (unit_col is not None and idx == unit_col)
                 row_kind = "unit_subtotal" if region.kind == "project_expenditure" or unit_row else None
@@ -259,6 +309,12 @@ def interpret_subject_table(region: TableRegion) -> SubjectTable:
         previous_measures = measures
     if named_codes:
         problems.append(f"{region.title}: {named_codes} economic subjects printed without codes; coded from their names")
+    # 人员经费合计 and 公用经费合计, printed under the two halves, are one total row: the table's
+    half_totals = [r for r in rows if r.row_kind == "total" and _HALF_TOTAL.match(r.subject_name)]
+    if len(half_totals) == 2:
+        half_totals[0].amounts_wan.update(half_totals[1].amounts_wan)
+        half_totals[0].subject_name = "人员经费合计/公用经费合计"
+        rows = [r for r in rows if r is not half_totals[1]]
     rows = _without_repeated_rows(rows, problems, region.title)
     if region.kind != "project_expenditure":
         _assign_unit_rows(rows)

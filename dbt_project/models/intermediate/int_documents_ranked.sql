@@ -1,4 +1,5 @@
--- Every read document with its unit key; per unit, scope and year the newest file wins
+-- Every read document with its unit key; per unit, scope, year and phase the newest file wins
+-- (is_current: the budget document the budget marts read; is_current_final: the final accounts)
 -- (file names sort by date in every publisher's convention we know; ties: larger file).
 with documents as (
 
@@ -41,7 +42,10 @@ keyed as (
         checked.*,
         -- one unit per place, type and scope, whatever prefix its name carries in a given year
         {{ unit_key('coalesce(geography.identity, checked.unit_name)', 'checked.doc_kind') }} as unit_key,
-        checked.status in ('loaded', 'partial') and checked.unit_name is not null and checked.year is not null as is_loadable
+        checked.status in ('loaded', 'partial') and checked.unit_name is not null and checked.year is not null as is_loadable,
+        -- a final-accounts document (部门决算) feeds the final-accounts facts, never the budget ones
+        checked.status = 'final_accounts' and checked.phase = 'final'
+        and checked.unit_name is not null and checked.year is not null as is_loadable_final
     from checked
     left join geography on checked.unit_name = geography.unit_name
 
@@ -58,7 +62,13 @@ ranked as (
                     order by file_name desc, size_bytes desc
                 )
         end as recency_rank,
-        case when is_loadable then count(*) over (partition by unit_key, year, is_loadable) end as documents_for_unit_year
+        case when is_loadable then count(*) over (partition by unit_key, year, is_loadable) end as documents_for_unit_year,
+        -- supersession within the final phase: the newest final-accounts file per unit, scope and year
+        case when is_loadable_final then row_number() over (
+                    partition by unit_key, year, is_loadable_final
+                    order by file_name desc, size_bytes desc
+                )
+        end as final_recency_rank
     from keyed
 
 ),
@@ -79,6 +89,7 @@ final as (
     select
         * exclude (has_narrated_tables),
         coalesce(recency_rank = 1 and not (content = 'narrative' and has_narrated_tables), false) as is_current,
+        coalesce(final_recency_rank = 1, false) as is_current_final,
         coalesce(content <> 'narrative', false) as has_tables
     from narrated
 

@@ -20,17 +20,27 @@ final as (
         cast(year as integer) as year,
         case
             when is_loadable and not is_current then 'superseded'
+            when is_loadable_final and not is_current_final then 'superseded'
             else status
         end as status,
         case
             when is_loadable and not is_current
                 then 'another document for the same unit, scope and year is current: ' || coalesce(reason, '')
+            when is_loadable_final and not is_current_final
+                then 'another final-accounts document for the same unit, scope and year is current: ' || coalesce(reason, '')
+            when is_current_final
+                then replace(
+                        reason,
+                        'recognised, not read into the budget facts',
+                        'read into the final-accounts facts (fct_final_*, mart_final_unit_year), kept out of the budget facts'
+                    )
             else reason
         end as reason,
         tables_found,
         tables_missing,
         page_count,
-        is_current
+        is_current,
+        is_current_final
     from documents
 
 )

@@ -6,7 +6,7 @@
 with documents as (
 
     select * from {{ ref('int_documents_ranked') }}
-    where {{ document_filter() }} and status in ('loaded', 'partial')
+    where {{ document_filter() }} and (status in ('loaded', 'partial') or is_current_final)
 
 ),
 
@@ -40,10 +40,20 @@ checks as (
 
 required_tables as (
 
-    select unnest([
-        'budget_summary', 'income', 'expenditure', 'fiscal_summary', 'gpb_expenditure', 'basic_expenditure',
-        'project_expenditure', 'government_fund', 'state_capital', 'three_public', 'carryover'
-    ]) as table_kind
+    -- the standard tables of each phase: a budget's twelve, the nine of the final-accounts template
+    select
+        'budget' as phase,
+        unnest([
+            'budget_summary', 'income', 'expenditure', 'fiscal_summary', 'gpb_expenditure', 'basic_expenditure',
+            'project_expenditure', 'government_fund', 'state_capital', 'three_public', 'carryover'
+        ]) as table_kind
+    union all
+    select
+        'final' as phase,
+        unnest([
+            'budget_summary', 'income', 'expenditure', 'fiscal_summary', 'gpb_expenditure', 'basic_expenditure',
+            'government_fund', 'state_capital', 'three_public'
+        ]) as table_kind
 
 ),
 
@@ -57,7 +67,7 @@ items as (
             select 1 from tables
             where tables.document_id = documents.document_id and tables.table_kind = required_tables.table_kind
         ) as met
-    from documents cross join required_tables
+    from documents inner join required_tables on documents.phase = required_tables.phase
 
     union all
 
@@ -88,9 +98,24 @@ items as (
         'statement:' || kind,
         exists(
             select 1 from facts
-            where facts.document_id = documents.document_id and facts.fact_kind = kind
+            -- a 决算 states them as executed (pipeline/narrative/execution.py: final_three_public, final_procurement …)
+            where facts.document_id = documents.document_id
+                and facts.fact_kind = case when documents.phase = 'final' then 'final_' || kind else kind end
         )
     from documents cross join (select unnest(['three_public', 'operating_funds', 'procurement', 'assets', 'performance']) as kind) as statements
+
+    union all
+
+    -- final accounts state the 一般公共预算 budget against the actual (年初预算 … 支出决算 …)
+    select
+        documents.document_id,
+        'statement:execution',
+        exists(
+            select 1 from facts
+            where facts.document_id = documents.document_id and facts.fact_kind = 'execution'
+        )
+    from documents
+    where documents.phase = 'final'
 
     union all
 
@@ -122,6 +147,7 @@ final as (
         items.document_id,
         documents.unit_key,
         cast(documents.year as integer) as year,
+        any_value(documents.phase) as phase,
         cast(count(*) as integer) as items_checked,
         cast(count(*) filter (where met) as integer) as items_met,
         round(100.0 * count(*) filter (where met) / count(*), 1) as completeness_score,

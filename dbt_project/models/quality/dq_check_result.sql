@@ -1,9 +1,11 @@
 {{ incremental_by_document_config('read') }}
--- Reconciliation checks on every document, in four families (macros/checks/):
+-- Reconciliation checks on every document, in five families (macros/checks/):
 --   totals       a table's own sums (类 = Σ款, 款 = Σ项, 总计 = Σ类, 合计 = 基本 + 项目 = 人员 + 公用 …)
 --   cross_table  tables that restate each other, and factor-10,000 errors between them
 --   narrative    the 情况说明 restating the tables, and its percentages = change / prior
 --   text         空表 statements, discloser names, one name per subject code
+--   final_accounts  a 部门决算's own identities, its tables against each other, its narrative's
+--                stated 完成% / 大于 / 小于 against the figures (final-phase documents only)
 -- Tolerance (macros/tolerance.sql): half the last printed digit of each figure compared, in its
 -- table's unit, converted to 万元; rounding never fails a check, a printing or conversion error
 -- does. A failing document is still loaded, only flagged.
@@ -12,10 +14,20 @@ with checks as (
     select * from ({{ totals_checks() }}) as totals
     union all by name
     select * from ({{ cross_table_checks() }}) as cross_table
+    -- a 决算's 基本支出 table prints 人员经费合计 | 公用经费合计, no total: final_accounts checks it
+    where not (
+            check_name = 'basic_table_equals_gpb_basic'
+            and document_id in (
+                select document_id from {{ ref('stg_parsed__documents') }}
+                where phase = 'final'
+            )
+        )
     union all by name
     select * from ({{ narrative_checks() }}) as narrative
     union all by name
     select * from ({{ text_checks() }}) as text_checks
+    union all by name
+    select * from ({{ final_accounts_checks() }}) as final_accounts
 
 ),
 

@@ -1,0 +1,335 @@
+"""Final accounts (部门决算) through the whole build, against figures read by hand.
+
+The expected figures in tests/real_figures_final/<document>.json were read from the PDFs by people
+(page images and text layer), each checked against the document's own sums, never taken from this
+parser. One warehouse is built from the four real final accounts (three Shanghai 普陀区 templates
+and a 2019 Foshan one mislabelled 部门预算), the official template (no figures) and a copy of
+普陀区规划和自然资源局's with errors planted in it (as converter text: the same blocks, read by the
+text reader), which the final-accounts checks must flag; being an older file name of the same
+unit-year, it is superseded within the final phase. No budget disclosure of the same units and
+years exists in the corpus, so every budget in mart_budget_execution comes from the 决算 narrative
+(budget_source = 'final_narrative').
+"""
+
+from __future__ import annotations
+
+import json
+import shutil
+from decimal import Decimal
+from pathlib import Path
+
+import duckdb
+import pytest
+
+from pipeline.readers import detect_layout, read_document
+from tests.conftest import REPO, build_warehouse
+from tests.test_example_queries import QUERIES, reads_final_accounts
+
+SHARED = REPO.parent / "shared" / "real"
+FIGURES = Path(__file__).parent / "real_figures_final"
+HAND_READ = [
+    "putuo_planning_resources_2024",
+    "putuo_finance_2024",
+    "putuo_social_work_2024",
+    "foshan_rail_transit_2019",
+]
+
+pytestmark = pytest.mark.skipif(
+    not (SHARED / "final").is_dir(), reason="the real final accounts (../shared/real/final) are not beside the checkout"
+)
+
+
+# Items whose subject no name in the document links to its table row (matched by hand by amount
+# and position): they stay out of mart_budget_execution rather than be guessed.
+UNLINKED = {
+    (
+        "putuo_planning_resources_2024",
+        "2080599",
+    ): "text 机关事业单位退休人员活动费支出（项）, table 其他行政事业单位养老支出",
+}
+
+
+# Figures the text layer of 普陀区财政局's narrative does not carry where the sentence needs them
+# (a lone “0” dropped, the 三公 sentence cut at its quote marks): read by hand from page images.
+NARRATIVE_NOT_READ = {
+    "putuo_finance_2024": ("small_micro_awarded_wan", "three_public_budget", "three_public_final"),
+}
+
+
+def _figures(name: str) -> dict:
+    return json.loads((FIGURES / f"{name}.json").read_text(encoding="utf-8"))
+
+
+def _wan(value: str | None) -> Decimal | None:
+    return None if value is None else Decimal(value)
+
+
+PLANTED = "planted_errors_final.txt"
+
+
+def _planted_copy(pdf: Path) -> str:
+    """The document as converter text (one line per block, cells tab-separated) with three errors:
+    the 一般公共预算 决算 restated wrong in the text, a 小于 turned 大于, and the 三公 table left out."""
+    data = pdf.read_bytes()
+    blocks = read_document(pdf, data, layout=detect_layout(data)).blocks
+    lines = ["\t".join(b.cells) if b.kind == "row" else b.text for b in blocks]
+    total = next(i for i, line in enumerate(lines) if "一般公共预算财政拨款支出年初预算为" in line)
+    lines[total + 1] = lines[total + 1].replace("9746.50", "9764.50")
+    item = next(i for i, line in enumerate(lines) if line.startswith("1115.48"))
+    lines[item + 1] = lines[item + 1].replace("决算数小于预算数", "决算数大于预算数")
+    titles = [
+        i
+        for i, line in enumerate(lines)
+        if line in ("财政拨款“三公”经费支出决算表", "政府性基金预算财政拨款收入支出决算表")
+    ]
+    del lines[titles[0] : titles[1]]
+    return "\n".join(lines)
+
+
+@pytest.fixture(scope="module")
+def final_sql(tmp_path_factory):
+    raw = tmp_path_factory.mktemp("final") / "raw"
+    raw.mkdir()
+    for name in [*HAND_READ, "template"]:
+        source = SHARED / _figures(name)["file"]
+        shutil.copy(source, raw / source.name)
+    (raw / PLANTED).write_text(_planted_copy(SHARED / _figures(HAND_READ[0])["file"]), encoding="utf-8")
+    warehouse = raw.parent / "warehouse" / "budget.duckdb"
+    result = build_warehouse(raw, warehouse)
+    assert result.returncode == 0, result.stdout[-3000:] + result.stderr[-3000:]
+    con = duckdb.connect(str(warehouse), read_only=True)
+
+    def sql(query: str, *params):
+        return con.execute(query, list(params)).fetchall()
+
+    yield sql
+    con.close()
+
+
+def _unit_key(sql, doc: dict) -> str:
+    rows = sql(
+        "select unit_key from document_status where unit_name = ? and year = ? and is_current_final",
+        doc["unit_name"],
+        doc["year"],
+    )
+    assert len(rows) == 1, f"{doc['unit_name']} {doc['year']}: {rows}"
+    return rows[0][0]
+
+
+def _mismatches(expected: dict, actual: dict) -> list[str]:
+    return [
+        f"{field}: expected {want}, got {actual.get(field)}"
+        for field, want in expected.items()
+        if actual.get(field) != want
+    ]
+
+
+@pytest.mark.parametrize("name", HAND_READ)
+def test_every_final_account_is_identified_with_its_phase(final_sql, name):
+    doc = _figures(name)
+    rows = final_sql(
+        "select unit_name, year, phase, status, is_current_final from document_status where file_name like ?",
+        "%" + Path(doc["file"]).name,
+    )
+    assert rows == [(doc["unit_name"], doc["year"], "final", "final_accounts", True)]
+
+
+def test_final_accounts_stay_out_of_the_budget_marts_and_share_the_units(final_sql):
+    assert final_sql("select count(*) from mart_unit_year") == [(0,)]
+    assert final_sql("select count(*) from fct_appropriation") == [(0,)]
+    orphans = final_sql(
+        "select count(*) from mart_final_unit_year where unit_key not in (select unit_key from dim_unit)"
+    )
+    assert orphans == [(0,)]
+
+
+@pytest.mark.parametrize("name", HAND_READ)
+def test_final_unit_year_figures_equal_the_hand_read_ones(final_sql, name):
+    doc = _figures(name)
+    figures = doc["figures"]
+    summary, expenditure = figures["income_expenditure_summary"], figures["expenditure_table"]
+    basic, three_public = figures["general_public_budget_basic"], figures["three_public"]
+    expected = {
+        "current_year_income_wan": _wan(summary["current_year_income"]),
+        "current_year_expenditure_wan": _wan(summary["current_year_expenditure"]),
+        "opening_balance_wan": _wan(summary["opening_balance"]),
+        "closing_balance_wan": _wan(summary["closing_balance"]),
+        "nonfiscal_balance_used_wan": _wan(summary.get("use_of_nonfiscal_balance")),
+        "balance_distributed_wan": _wan(summary["balance_distribution"]),
+        "income_total_wan": _wan(summary["income_grand_total"]),
+        "expenditure_total_wan": _wan(summary["expenditure_grand_total"]),
+        "basic_wan": _wan(expenditure["basic"]),
+        "project_wan": _wan(expenditure["project"]),
+        "general_public_budget_final_wan": _wan(figures["general_public_budget_expenditure"]["total"]),
+        "personnel_wan": _wan(basic["personnel"]),
+        "public_wan": _wan(basic["public"]),
+        "three_public_budget_wan": _wan(three_public["budget"]["total"]),
+        "three_public_final_wan": _wan(three_public["final"]["total"]),
+    }
+    columns = list(expected)
+    rows = final_sql(
+        f"select {', '.join(columns)} from mart_final_unit_year where unit_key = ? and year = ?",
+        _unit_key(final_sql, doc),
+        doc["year"],
+    )
+    assert len(rows) == 1
+    assert _mismatches(expected, dict(zip(columns, rows[0]))) == []
+
+
+@pytest.mark.parametrize("name", HAND_READ)
+def test_final_expenditure_rows_equal_the_hand_read_ones(final_sql, name):
+    doc = _figures(name)
+    unit_key = _unit_key(final_sql, doc)
+    problems = []
+    for table, scope in (("expenditure_table", "all"), ("general_public_budget_expenditure", "general_public_budget")):
+        for row in doc["figures"][table].get("rows", []):
+            got = final_sql(
+                "select total_wan, basic_wan, project_wan from fct_final_expenditure "
+                "where unit_key = ? and year = ? and subject_code = ? and fund_scope = ?",
+                unit_key,
+                doc["year"],
+                row["code"],
+                scope,
+            )
+            want = (_wan(row["total"]), _wan(row.get("basic")), _wan(row.get("project")))
+            if got != [want]:
+                problems.append(f"{scope} {row['code']}: expected {want}, got {got}")
+    assert problems == []
+
+
+@pytest.mark.parametrize("name", HAND_READ)
+def test_final_three_public_budget_and_actual_equal_the_hand_read_ones(final_sql, name):
+    doc = _figures(name)
+    three_public = doc["figures"]["three_public"]
+    expected = {
+        f"{stage}_{item}_wan": _wan(three_public[stage][item])
+        for stage in ("budget", "final")
+        for item in ("total", "overseas", "reception", "vehicle_purchase", "vehicle_operation")
+    }
+    columns = list(expected)
+    rows = final_sql(
+        f"select {', '.join(columns)} from fct_final_three_public where unit_key = ? and year = ?",
+        _unit_key(final_sql, doc),
+        doc["year"],
+    )
+    assert len(rows) == 1
+    assert _mismatches(expected, dict(zip(columns, rows[0]))) == []
+
+
+@pytest.mark.parametrize("name", HAND_READ)
+def test_budget_execution_states_the_narratives_budget_against_the_actual(final_sql, name):
+    doc = _figures(name)
+    narrative = doc["narrative"]
+    unit_key = _unit_key(final_sql, doc)
+    total = narrative["general_public_budget_total"]
+    items = [("total", total["budget"], total["final"], total.get("completion_pct"))]
+    items += [
+        (i["code_matched"], i["budget"], i["final"], i.get("completion_pct"))
+        for i in narrative.get("execution_items", [])
+    ]
+    # items the hand-read list gives without their stated percentage: budget and actual only
+    items += [
+        (i["code_matched"], i["budget"], i["final"], ...) for i in narrative.get("execution_items_not_listed_above", [])
+    ]
+    problems = []
+    for code, budget, final, pct in items:
+        if (name, code) in UNLINKED:
+            continue
+        got = final_sql(
+            "select budget_wan, narrative_final_wan, stated_execution_rate, budget_source from mart_budget_execution "
+            "where unit_key = ? and year = ? and subject_code = ?",
+            unit_key,
+            doc["year"],
+            code,
+        )
+        want_pct = None if pct is None or pct is ... else round(float(pct.rstrip("%")) / 100, 6)
+        if budget is None:  # a 决算 that states no budget (Foshan 2019): the actual alone, from the table
+            want = [(None, None, None, "final_narrative")]
+        else:
+            want = [(_wan(budget), _wan(final), want_pct, "final_narrative")]
+        rounded = [(b, f, None if p is None or pct is ... else round(p, 6), s) for b, f, p, s in got]
+        if rounded != want:
+            problems.append(f"{code}: expected {want}, got {rounded}")
+    assert problems == []
+
+
+def test_a_second_final_account_of_a_unit_year_is_superseded_within_the_phase(final_sql):
+    rows = final_sql("select status, is_current_final from document_status where file_name = ?", PLANTED)
+    assert rows == [("superseded", False)]
+
+
+def test_planted_errors_in_a_final_account_are_flagged(final_sql):
+    failed = final_sql(
+        "select c.check_name, c.subject from dq_check_result c join document_status d using (document_id) "
+        "where d.file_name = ? and c.status = 'fail'",
+        PLANTED,
+    )
+    names = {name for name, _ in failed}
+    # the 决算 restated as 9764.50 where tables 4 and 5 print 9746.50
+    assert "final_narrative_gpb_equals_table" in names
+    # 行政运行: 决算 1092.80 against 预算 1115.48 said to be 大于
+    assert any(
+        name == "final_stated_comparison_matches" and "城乡社区管理事务/行政运行" in subject for name, subject in failed
+    )
+    # the 三公 table its contents list is missing
+    assert ("final_listed_tables_present", "three_public") in failed
+
+
+def test_the_real_final_accounts_pass_the_checks_their_figures_hold(final_sql):
+    # Of the real documents' own discrepancies (each JSON's `discrepancies`), only those larger than
+    # rounding fail: 规划和自然资源局 states 95.45% for 9746.50 / 10210.34 = 95.457% (truncated).
+    failed = final_sql(
+        "select d.unit_name, c.check_name, c.subject from dq_check_result c join document_status d using (document_id) "
+        "where c.check_family = 'final_accounts' and c.status = 'fail' and d.is_current_final order by all"
+    )
+    assert failed == [("上海市普陀区规划和自然资源局", "final_stated_completion_matches", "total")]
+
+
+@pytest.mark.parametrize("query", [q for q in QUERIES if reads_final_accounts(q)], ids=lambda q: q.stem)
+def test_final_accounts_example_queries_return_rows_at_their_grain(final_sql, query):
+    text = query.read_text(encoding="utf-8")
+    assert final_sql(text)
+    [grain] = [line.split(":", 1)[1] for line in text.splitlines() if line.startswith("-- One row per:")]
+    keys = ", ".join(column.strip() for column in grain.split(","))
+    assert (
+        final_sql(f"select {keys}, count(*) from ({text.rstrip().rstrip(';')}) group by all having count(*) > 1") == []
+    )
+
+
+@pytest.mark.parametrize("name", HAND_READ)
+def test_narrative_figures_equal_the_hand_read_ones(final_sql, name):
+    doc = _figures(name)
+    narrative = doc["narrative"]
+    unit_key = _unit_key(final_sql, doc)
+    procurement, performance = narrative.get("procurement", {}), narrative.get("performance", {})
+    expected = {
+        "operating_funds_final_wan": _wan(narrative.get("operating_funds", {}).get("final")),
+        "procurement_total_wan": _wan(procurement.get("total")),
+        "procurement_goods_wan": _wan(procurement.get("goods")),
+        "procurement_works_wan": _wan(procurement.get("works")),
+        "procurement_services_wan": _wan(procurement.get("services")),
+        "sme_awarded_wan": _wan(procurement.get("sme_awarded")),
+        "small_micro_awarded_wan": _wan(procurement.get("small_micro_awarded")),
+        "performance_average_points": _wan(performance.get("score")),
+    }
+    columns = list(expected)
+    [row] = final_sql(
+        f"select {', '.join(columns)} from mart_final_unit_year where unit_key = ? and year = ?", unit_key, doc["year"]
+    )
+    actual = {c: (None if v is None else Decimal(v).normalize()) for c, v in zip(columns, row)}
+    want = {c: (None if v is None else v.normalize()) for c, v in expected.items()}
+    three_public = narrative["three_public"]
+    [stated] = final_sql(
+        "select narrative_budget_total_wan, narrative_final_total_wan from fct_final_three_public where unit_key = ? and year = ?",
+        unit_key,
+        doc["year"],
+    )
+    if three_public.get("budget_total") is not None:
+        want["three_public_budget"] = Decimal(three_public["budget_total"]).normalize()
+        want["three_public_final"] = Decimal(three_public["final_total"]).normalize()
+        actual["three_public_budget"] = None if stated[0] is None else stated[0].normalize()
+        actual["three_public_final"] = None if stated[1] is None else stated[1].normalize()
+    for field in NARRATIVE_NOT_READ.get(name, ()):
+        assert actual[field] is None, f"{field} is read now: move it out of NARRATIVE_NOT_READ"
+        del want[field], actual[field]
+    assert _mismatches(want, actual) == []
