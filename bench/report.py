@@ -88,9 +88,7 @@ def main() -> int:
         help="a built warehouse to copy (not changed)",
     )
     parser.add_argument("--runs", type=int, default=5)
-    parser.add_argument(
-        "--work", help="where to write the copy and the report (default: a temporary folder)"
-    )
+    parser.add_argument("--work", help="where to write the copy and the report (default: a temporary folder)")
     parser.add_argument("--screenshot", help="also save a full-page screenshot of the report here")
     args = parser.parse_args()
 
@@ -131,9 +129,7 @@ def main() -> int:
         )
     else:
         print("the page never said it was ready: open it in a browser and look at the console")
-    print(
-        f"browser wall (start, load, dump, exit; median): {statistics.median(r['wall_s'] for r in runs):.2f} s"
-    )
+    print(f"browser wall (start, load, dump, exit; median): {statistics.median(r['wall_s'] for r in runs):.2f} s")
     if args.screenshot:
         subprocess.run(
             [

@@ -35,11 +35,16 @@ def _build(raw: Path, warehouse: Path, workers: int | None = None) -> tuple[floa
     command = [BUDGET, "build", "--raw-dir", str(raw), "--warehouse", str(warehouse)]
     if workers:
         command += ["--workers", str(workers)]
-    wrapper = [sys.executable, "-c", (
-        "import resource, subprocess, sys;"
-        "r = subprocess.run(sys.argv[1:], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL);"
-        "print(resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss); sys.exit(r.returncode)"
-    ), *command]
+    wrapper = [
+        sys.executable,
+        "-c",
+        (
+            "import resource, subprocess, sys;"
+            "r = subprocess.run(sys.argv[1:], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL);"
+            "print(resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss); sys.exit(r.returncode)"
+        ),
+        *command,
+    ]
     start = time.perf_counter()
     result = subprocess.run(wrapper, capture_output=True, text=True)
     elapsed = time.perf_counter() - start
@@ -77,11 +82,16 @@ def _incremental(work: Path, corpus: Path, warehouse: Path, full: float) -> None
         shutil.copy(path, corpus / f"added_{path.name}")
     try:
         seconds, rss = _build(corpus, warehouse)
-        print(f"    incremental (+1 document): {seconds:.1f} s = {seconds / full * 100:.1f}% of the full build"
-              f"  peak RSS {rss:.0f} MB", flush=True)
+        print(
+            f"    incremental (+1 document): {seconds:.1f} s = {seconds / full * 100:.1f}% of the full build"
+            f"  peak RSS {rss:.0f} MB",
+            flush=True,
+        )
         seconds, _ = _build(corpus, warehouse)
-        print(f"    nothing changed (the same documents again): {seconds:.1f} s = {seconds / full * 100:.1f}% of the full build",
-              flush=True)
+        print(
+            f"    nothing changed (the same documents again): {seconds:.1f} s = {seconds / full * 100:.1f}% of the full build",
+            flush=True,
+        )
     finally:
         for path in corpus.glob("added_*"):
             path.unlink()
@@ -110,8 +120,10 @@ def main() -> None:
 
             pages = sum(len(pdfplumber.open(f).pages) for f in files)
             extra = f"  ({pages / len(files) * one:.1f} / {pages / len(files) * two:.1f} pages/s)"
-        print(f"{layout:<9} {len(files)} docs: 1 worker {one:7.1f}/s   2 workers {two:7.1f}/s   speed-up {two / one:4.2f}x"
-              f"   (pool start-up {startup:.1f} s, once per build){extra}")
+        print(
+            f"{layout:<9} {len(files)} docs: 1 worker {one:7.1f}/s   2 workers {two:7.1f}/s   speed-up {two / one:4.2f}x"
+            f"   (pool start-up {startup:.1f} s, once per build){extra}"
+        )
 
     if args.throughput_only:
         return
@@ -129,7 +141,10 @@ def main() -> None:
         print(f"text {size:>6} docs: full build {seconds:7.1f} s  peak RSS {rss:7.0f} MB", flush=True)
         accuracy = field_accuracy(warehouse, corpus)
         results.append((size, seconds, rss, accuracy))
-        print(f"    accuracy {accuracy['accuracy'] * 100:.3f}% ({accuracy['matched']}/{accuracy['fields']} fields)", flush=True)
+        print(
+            f"    accuracy {accuracy['accuracy'] * 100:.3f}% ({accuracy['matched']}/{accuracy['fields']} fields)",
+            flush=True,
+        )
         _incremental(work, corpus, warehouse, seconds)
 
     if args.pdfs:
@@ -140,8 +155,10 @@ def main() -> None:
         shutil.rmtree(warehouse.parent, ignore_errors=True)
         seconds, rss = _build(pdfs, warehouse)
         accuracy = field_accuracy(warehouse, pdfs)
-        print(f"pdf  {args.pdfs:>6} docs: full build {seconds:7.1f} s  peak RSS {rss:7.0f} MB  "
-              f"accuracy {accuracy['accuracy'] * 100:.3f}% ({accuracy['matched']}/{accuracy['fields']})")
+        print(
+            f"pdf  {args.pdfs:>6} docs: full build {seconds:7.1f} s  peak RSS {rss:7.0f} MB  "
+            f"accuracy {accuracy['accuracy'] * 100:.3f}% ({accuracy['matched']}/{accuracy['fields']})"
+        )
 
     (s1, t1, r1, _), *larger = results
     for s2, t2, r2, _ in larger:

@@ -45,8 +45,9 @@ def build_lock(build_dir: Path, what: str, exclusive: bool = True) -> Iterator[N
         try:
             fcntl.flock(handle, (fcntl.LOCK_EX if exclusive else fcntl.LOCK_SH) | fcntl.LOCK_NB)
         except BlockingIOError:
-            raise BuildAlreadyRunning(f"{_holder(path)}; the warehouse {build_dir.parent} is being built — "
-                                      "wait for it to finish, or stop it") from None
+            raise BuildAlreadyRunning(
+                f"{_holder(path)}; the warehouse {build_dir.parent} is being built — wait for it to finish, or stop it"
+            ) from None
         if exclusive:
             os.environ[HOLDER_VARIABLE] = str(os.getpid())
             handle.seek(0)

@@ -15,7 +15,7 @@ _TAG_IN_NUMBER = re.compile(r"(?<=[\d.,])\s*((?:<[^>]{0,200}>)+)\s*(?=[\d.,])")
 _MARKDOWN_EMPHASIS = re.compile(r"(\*\*|__)")
 _SPACE = re.compile(r"[\s\u3000\u00a0]+")
 _CJK = r"\u3400-\u9fff\uf900-\ufaff"
-_CJK_PUNCT = "（）()、，：“”\"〔〕【】《》"
+_CJK_PUNCT = '（）()、，：“”"〔〕【】《》'
 # a space with a Chinese character (or full-width punctuation) on either side is converter noise
 _SPACE_BETWEEN_CJK = re.compile(rf"(?<=[{_CJK}{_CJK_PUNCT}])\s+|\s+(?=[{_CJK}{_CJK_PUNCT}])")
 _NUMBER = re.compile(r"^[-−–]?\(?[-−–]?(?:\d{1,3}(?:[,，]\d{3})+|\d+)(?:[.．]\d+)?\)?$")

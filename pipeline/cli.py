@@ -42,15 +42,30 @@ class _Flags:
 FLAGS = _Flags()
 LISTED = 50  # documents listed by default; `budget status --all` lists every one
 
-RawDir = Annotated[Path | None, typer.Option(
-    "--raw-dir", envvar="BUDGET_RAW_DIR", show_default="data/raw",
-    help="Folder of raw disclosures (searched recursively).")]
-Warehouse = Annotated[Path | None, typer.Option(
-    "--warehouse", envvar="BUDGET_WAREHOUSE", show_default="data/warehouse/budget.duckdb",
-    help="The published warehouse file.")]
-Workers = Annotated[int | None, typer.Option(
-    "--workers", envvar="BUDGET_PARSE_WORKERS", show_default="one per CPU",
-    help="Parse processes (1 = no pool).")]
+RawDir = Annotated[
+    Path | None,
+    typer.Option(
+        "--raw-dir",
+        envvar="BUDGET_RAW_DIR",
+        show_default="data/raw",
+        help="Folder of raw disclosures (searched recursively).",
+    ),
+]
+Warehouse = Annotated[
+    Path | None,
+    typer.Option(
+        "--warehouse",
+        envvar="BUDGET_WAREHOUSE",
+        show_default="data/warehouse/budget.duckdb",
+        help="The published warehouse file.",
+    ),
+]
+Workers = Annotated[
+    int | None,
+    typer.Option(
+        "--workers", envvar="BUDGET_PARSE_WORKERS", show_default="one per CPU", help="Parse processes (1 = no pool)."
+    ),
+]
 
 
 class UserError(Exception):
@@ -60,7 +75,9 @@ class UserError(Exception):
 @app.callback()
 def _options(
     debug: Annotated[bool, typer.Option("--debug", help="Show the full traceback of an error.")] = False,
-    verbose: Annotated[bool, typer.Option("-v", "--verbose", help="Stream Dagster's and dbt's logs to the terminal too.")] = False,
+    verbose: Annotated[
+        bool, typer.Option("-v", "--verbose", help="Stream Dagster's and dbt's logs to the terminal too.")
+    ] = False,
 ) -> None:
     FLAGS.debug, FLAGS.verbose = debug, verbose
 
@@ -129,7 +146,9 @@ def _run_build_job(workers: int | None) -> _Outcome:
         failures = [event for event in result.all_events if event.is_step_failure]
         said = "; ".join(f"{event.step_key}: {_first_error_line(event)}" for event in failures)
         return _Outcome(f"build failed at {said or 'a step'}", published=False)
-    published = any(event.is_step_materialization and event.step_key == "published_warehouse" for event in result.all_events)
+    published = any(
+        event.is_step_materialization and event.step_key == "published_warehouse" for event in result.all_events
+    )
     return _Outcome(None, published)
 
 
@@ -164,26 +183,37 @@ def print_status(warehouse: Path, strict: bool = False, every_document: bool = F
             "select file_name, status, unit_name, year, tables_found, coalesce(reason, '') "
             "from document_status order by file_name"
         ).fetchall()
-        failing = dict(con.execute(
-            "select document_id, count(*) from dq_check_result where status = 'fail' group by document_id"
-        ).fetchall())
+        failing = dict(
+            con.execute(
+                "select document_id, count(*) from dq_check_result where status = 'fail' group by document_id"
+            ).fetchall()
+        )
         ids = dict(con.execute("select file_name, document_id from document_status").fetchall())
-        unplaced = [r[0] for r in con.execute("select unit_name from dim_unit where not is_place_resolved order by 1").fetchall()]
+        unplaced = [
+            r[0]
+            for r in con.execute("select unit_name from dim_unit where not is_place_resolved order by 1").fetchall()
+        ]
         unit_years = con.execute("select count(*) from mart_unit_year").fetchone()[0]
     loaded = [r for r in rows if r[1] in ("loaded", "partial")]
     by_status = Counter(r[1] for r in rows)
     print(f"warehouse: {warehouse}")
-    print(f"documents: {len(rows)} read, {len(loaded)} loaded, {len(rows) - len(loaded)} not loaded"
-          f" ({', '.join(f'{status} {n}' for status, n in sorted(by_status.items()))})")
+    print(
+        f"documents: {len(rows)} read, {len(loaded)} loaded, {len(rows) - len(loaded)} not loaded"
+        f" ({', '.join(f'{status} {n}' for status, n in sorted(by_status.items()))})"
+    )
     print(f"unit-years in the marts: {unit_years} (a disclosure published as two files, tables and narrative, is one)")
     print(f"reconciliation checks failing: {sum(failing.values())} (query dq_check_result where status = 'fail')")
     if unplaced:
-        print(f"units whose administrative division could not be resolved ({len(unplaced)}): "
-              f"{inert('、'.join(unplaced[:LISTED]))}" + (" …" if len(unplaced) > LISTED else ""))
+        print(
+            f"units whose administrative division could not be resolved ({len(unplaced)}): "
+            f"{inert('、'.join(unplaced[:LISTED]))}" + (" …" if len(unplaced) > LISTED else "")
+        )
     listed = [r for r in rows if every_document or r[1] != "loaded" or r[5] or failing.get(ids.get(r[0]))]
     for name, status, unit, year, tables, reason in listed if every_document else listed[:LISTED]:
         checks = failing.get(ids.get(name), 0)
-        line = f"  {status:<22} {name}  {unit or '?'} {year or '?'}  tables={tables}" + (f"  checks_failed={checks}" if checks else "")
+        line = f"  {status:<22} {name}  {unit or '?'} {year or '?'}  tables={tables}" + (
+            f"  checks_failed={checks}" if checks else ""
+        )
         print(inert(line + (f"  — {reason}" if reason else "")))
     if len(listed) > LISTED and not every_document:
         print(f"  … and {len(listed) - LISTED} more documents to look at: budget status --all")
@@ -201,9 +231,15 @@ def status(
 
 @app.command()
 def survey(
-    raw_dir: Annotated[Path, typer.Argument(help="The corpus: a folder of disclosures, one subfolder per city or source.")],
-    warehouse: Annotated[Path | None, typer.Option(
-        "--warehouse", show_default="data/survey/<corpus folder name>/budget.duckdb", help="Where to build it.")] = None,
+    raw_dir: Annotated[
+        Path, typer.Argument(help="The corpus: a folder of disclosures, one subfolder per city or source.")
+    ],
+    warehouse: Annotated[
+        Path | None,
+        typer.Option(
+            "--warehouse", show_default="data/survey/<corpus folder name>/budget.duckdb", help="Where to build it."
+        ),
+    ] = None,
     no_build: Annotated[bool, typer.Option("--no-build", help="Report on the warehouse already built there.")] = False,
     workers: Workers = None,
 ) -> int:
@@ -250,9 +286,15 @@ def _one_statement(sql: str, what: str) -> str:
 
 @app.command()
 def query(
-    sql: Annotated[str, typer.Argument(help="One SQL statement, e.g. \"select * from mart_unit_year\".")],
-    output: Annotated[OutputFormat, typer.Option("--format", help="table: aligned, amounts with two decimals, ratios as %; "
-                                                  "csv and json: every digit, numbers as numbers.")] = OutputFormat.table,
+    sql: Annotated[str, typer.Argument(help='One SQL statement, e.g. "select * from mart_unit_year".')],
+    output: Annotated[
+        OutputFormat,
+        typer.Option(
+            "--format",
+            help="table: aligned, amounts with two decimals, ratios as %; "
+            "csv and json: every digit, numbers as numbers.",
+        ),
+    ] = OutputFormat.table,
     warehouse: Warehouse = None,
 ) -> int:
     """Run SQL against the published warehouse (read-only)."""
@@ -317,11 +359,14 @@ def tables(
             listed = con.execute(
                 "select table_name, estimated_size, comment from duckdb_tables() where schema_name = 'main' order by 1"
             ).fetchall()
-            _print_table(["table", "rows", "description"], [(n, rows, (comment or "").strip()) for n, rows, comment in listed])
+            _print_table(
+                ["table", "rows", "description"], [(n, rows, (comment or "").strip()) for n, rows, comment in listed]
+            )
             return 0
         columns = con.execute(
             "select column_name, data_type, comment from duckdb_columns() where schema_name = 'main' and table_name = ? "
-            "order by column_index", [table]
+            "order by column_index",
+            [table],
         ).fetchall()
     if not columns:
         raise UserError(f"no table {table} in the warehouse; `budget tables` lists them")
@@ -344,13 +389,19 @@ def explain(
     condition = where or "true"
     _one_statement(f"select 1 where {condition}", "the condition")
     with _read_only(_published(warehouse)) as con:
-        columns = [r[0] for r in con.execute(
-            "select column_name from duckdb_columns() where schema_name = 'main' and table_name = ?", [table]).fetchall()]
+        columns = [
+            r[0]
+            for r in con.execute(
+                "select column_name from duckdb_columns() where schema_name = 'main' and table_name = ?", [table]
+            ).fetchall()
+        ]
         if not columns:
             raise UserError(f"no table {table} in the warehouse; `budget tables` lists them")
         if "document_id" not in columns:
-            raise UserError(f"{table} has no document_id column, so its rows do not come from one document; "
-                            "try a fct_* table or dq_check_result")
+            raise UserError(
+                f"{table} has no document_id column, so its rows do not come from one document; "
+                "try a fct_* table or dq_check_result"
+            )
         cursor = con.execute(
             f'select t.*, d.file_name, d.layout from "{table}" t '
             "left join (select distinct document_id, file_name, layout from document_status where status <> 'duplicate') d "
@@ -384,7 +435,10 @@ def explain(
 
 @app.command()
 def report(
-    out: Annotated[Path, typer.Option("--out", help="The HTML file to write.")] = REPO_ROOT / "data" / "warehouse" / "report.html",
+    out: Annotated[Path, typer.Option("--out", help="The HTML file to write.")] = REPO_ROOT
+    / "data"
+    / "warehouse"
+    / "report.html",
     warehouse: Warehouse = None,
 ) -> int:
     """A self-contained HTML report with charts (works offline)."""
@@ -402,8 +456,14 @@ class ExportFormat(StrEnum):
 @app.command()
 def export(
     output: Annotated[ExportFormat, typer.Option("--format", help="File format.")] = ExportFormat.parquet,
-    out: Annotated[Path | None, typer.Option("--out", show_default="parquet/ beside the warehouse",
-                                             help="Folder to write (a non-empty folder this command did not write is refused).")] = None,
+    out: Annotated[
+        Path | None,
+        typer.Option(
+            "--out",
+            show_default="parquet/ beside the warehouse",
+            help="Folder to write (a non-empty folder this command did not write is refused).",
+        ),
+    ] = None,
     warehouse: Warehouse = None,
 ) -> int:
     """Every mart as Parquet, partitioned by year."""
@@ -431,8 +491,9 @@ def synth(
     try:
         from pipeline.synth.corpus import write_corpus
     except ModuleNotFoundError as missing:
-        raise UserError(f"budget synth needs {missing.name}: pip install 'budget-warehouse[synth]' "
-                        "(requirements.lock has it)") from missing
+        raise UserError(
+            f"budget synth needs {missing.name}: pip install 'budget-warehouse[synth]' (requirements.lock has it)"
+        ) from missing
 
     year_list = [int(y) for y in years.split(",")] if "," in years else list(range(2026 - int(years) + 1, 2027))
     written = write_corpus(out, units, year_list, layouts.split(","), seed)
@@ -459,25 +520,37 @@ def ui(
     raw_dir: RawDir = None,
     warehouse: Warehouse = None,
     port: Annotated[int, typer.Option("--port", help="Port of the web UI on 127.0.0.1.")] = 3000,
-    automation: Annotated[bool, typer.Option(
-        "--automation/--no-automation",
-        help="Start with the nightly schedule and the raw-folder sensor running (they build the warehouse on their own).")] = False,
+    automation: Annotated[
+        bool,
+        typer.Option(
+            "--automation/--no-automation",
+            help="Start with the nightly schedule and the raw-folder sensor running (they build the warehouse on their own).",
+        ),
+    ] = False,
 ) -> int:
     """The Dagster UI on localhost. Ctrl-C (or SIGTERM) stops everything it started."""
     s = settings(raw_dir, warehouse)
     home = Path(os.environ.get("DAGSTER_HOME", str(REPO_ROOT / ".dagster_home")))
     home.mkdir(exist_ok=True)
-    env = dict(os.environ, **environment_for(s), DAGSTER_HOME=str(home), BUDGET_AUTOMATION="on" if automation else "off")
-    print(f"Dagster UI on http://127.0.0.1:{port} (code location budget_warehouse); "
-          + ("the nightly schedule and the raw-folder sensor are ON: they will build on their own"
-             if automation else "schedule and sensor are off (--automation starts them); materialize from the UI to build"))
+    env = dict(
+        os.environ, **environment_for(s), DAGSTER_HOME=str(home), BUDGET_AUTOMATION="on" if automation else "off"
+    )
+    print(
+        f"Dagster UI on http://127.0.0.1:{port} (code location budget_warehouse); "
+        + (
+            "the nightly schedule and the raw-folder sensor are ON: they will build on their own"
+            if automation
+            else "schedule and sensor are off (--automation starts them); materialize from the UI to build"
+        )
+    )
     from pipeline.defs.dbt import prepare_manifest
 
     prepare_manifest()
     dagster = Path(sys.executable).parent / "dagster"
     child = subprocess.Popen(
         [str(dagster), "dev", "-w", str(REPO_ROOT / "workspace.yaml"), "-h", "127.0.0.1", "-p", str(port)],
-        env=env, start_new_session=True,  # its own process group: stopped as a whole below
+        env=env,
+        start_new_session=True,  # its own process group: stopped as a whole below
     )
 
     def stop(signum, frame):

@@ -28,25 +28,50 @@ class Variable:
 
 
 RAW_DIR = Variable("BUDGET_RAW_DIR", str(REPO_ROOT / "data" / "raw"), "raw disclosures to read (searched recursively)")
-WAREHOUSE = Variable("BUDGET_WAREHOUSE", str(REPO_ROOT / "data" / "warehouse" / "budget.duckdb"),
-                     "the published warehouse file; the build works in .build/ beside it")
+WAREHOUSE = Variable(
+    "BUDGET_WAREHOUSE",
+    str(REPO_ROOT / "data" / "warehouse" / "budget.duckdb"),
+    "the published warehouse file; the build works in .build/ beside it",
+)
 PARSE_WORKERS = Variable("BUDGET_PARSE_WORKERS", "0", "parse processes per shard (0: one per CPU; 1: no pool)")
 PARSE_SHARDS = Variable("BUDGET_PARSE_SHARDS", "4", "parse shards (each its own Dagster asset and DuckDB file)")
 PDF_MAX_PAGES = Variable("BUDGET_PDF_MAX_PAGES", "400", "a PDF with more pages is too_large")
 PDF_MAX_SECONDS = Variable("BUDGET_PDF_MAX_SECONDS", "120", "a PDF taking longer to read is too_slow")
 DBT_TARGET = Variable("BUDGET_DBT_TARGET", "dev", "dbt target in dbt_project/profiles.yml")
-DUCKDB_MEMORY = Variable("BUDGET_DUCKDB_MEMORY_LIMIT", "320MB",
-                         "DuckDB's memory ceiling for the build, spilling to disk beyond it (20,000 documents need about that)")
-DUCKDB_STORAGE = Variable("BUDGET_DUCKDB_STORAGE_VERSION", "v1.0.0",
-                          "storage format of new DuckDB files: v1.0.0 is read by DuckDB 1.0 and newer clients "
-                          "(DuckDB 2.0's own default cannot be opened by the 1.x drivers BI tools bundle)")
+DUCKDB_MEMORY = Variable(
+    "BUDGET_DUCKDB_MEMORY_LIMIT",
+    "320MB",
+    "DuckDB's memory ceiling for the build, spilling to disk beyond it (20,000 documents need about that)",
+)
+DUCKDB_STORAGE = Variable(
+    "BUDGET_DUCKDB_STORAGE_VERSION",
+    "v1.0.0",
+    "storage format of new DuckDB files: v1.0.0 is read by DuckDB 1.0 and newer clients "
+    "(DuckDB 2.0's own default cannot be opened by the 1.x drivers BI tools bundle)",
+)
 DOCUMENT_BATCH_SIZE = Variable("BUDGET_DOCUMENT_BATCH_SIZE", "1000", "documents per query where dbt builds by document")
-AUTOMATION = Variable("BUDGET_AUTOMATION", "on", "on/off: the nightly schedule and the raw-folder sensor start running "
-                      "when the code location loads (`budget ui` sets off unless --automation)")
+AUTOMATION = Variable(
+    "BUDGET_AUTOMATION",
+    "on",
+    "on/off: the nightly schedule and the raw-folder sensor start running "
+    "when the code location loads (`budget ui` sets off unless --automation)",
+)
 NIGHTLY_CRON = Variable("BUDGET_NIGHTLY_CRON", "0 2 * * *", "the nightly build's cron, Asia/Shanghai time")
 
-VARIABLES = [RAW_DIR, WAREHOUSE, PARSE_WORKERS, PARSE_SHARDS, PDF_MAX_PAGES, PDF_MAX_SECONDS, DBT_TARGET,
-             DUCKDB_MEMORY, DUCKDB_STORAGE, DOCUMENT_BATCH_SIZE, AUTOMATION, NIGHTLY_CRON]
+VARIABLES = [
+    RAW_DIR,
+    WAREHOUSE,
+    PARSE_WORKERS,
+    PARSE_SHARDS,
+    PDF_MAX_PAGES,
+    PDF_MAX_SECONDS,
+    DBT_TARGET,
+    DUCKDB_MEMORY,
+    DUCKDB_STORAGE,
+    DOCUMENT_BATCH_SIZE,
+    AUTOMATION,
+    NIGHTLY_CRON,
+]
 
 # Read once by the modules that need them (structure and limits, not per-run choices).
 SHARDS = int(PARSE_SHARDS.value())
@@ -72,8 +97,9 @@ class Settings:
 
 def settings(raw_dir: str | Path | None = None, warehouse: str | Path | None = None) -> Settings:
     """Paths given (CLI options) or from the environment, or the defaults."""
-    return Settings(raw_dir=Path(raw_dir or RAW_DIR.value()).resolve(),
-                    warehouse=Path(warehouse or WAREHOUSE.value()).resolve())
+    return Settings(
+        raw_dir=Path(raw_dir or RAW_DIR.value()).resolve(), warehouse=Path(warehouse or WAREHOUSE.value()).resolve()
+    )
 
 
 def environment_for(s: Settings) -> dict[str, str]:

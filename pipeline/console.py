@@ -23,7 +23,7 @@ LOGS_KEPT = 30  # build-*.log files kept beside the warehouse (the oldest are re
 def new_log_file(folder: Path, command: str) -> Path:
     """``<folder>/<command>-<timestamp>.log``; older logs of this command beyond LOGS_KEPT removed."""
     folder.mkdir(parents=True, exist_ok=True)
-    for old in sorted(folder.glob(f"{command}-*.log"))[:-LOGS_KEPT + 1]:
+    for old in sorted(folder.glob(f"{command}-*.log"))[: -LOGS_KEPT + 1]:
         old.unlink(missing_ok=True)
     return folder / f"{command}-{datetime.now():%Y%m%d-%H%M%S-%f}.log"
 
@@ -37,7 +37,7 @@ def logs_to_file(log_path: Path, echo: bool) -> Iterator[TextIO]:
     saved_out, saved_err = os.dup(1), os.dup(2)
     terminal = os.fdopen(os.dup(saved_err), "w", buffering=1, encoding="utf-8", errors="replace")
     read_end, write_end = os.pipe()
-    log = open(log_path, "ab")
+    log = open(log_path, "ab")  # noqa: SIM115 - closed in the finally below, after the pump thread
     # the end of our output: children that outlive the block (multiprocessing's resource tracker)
     # keep the pipe open, so the pump stops at this marker, not at end-of-file
     end_marker = f"\0end of {log_path.name}\0".encode()
@@ -47,7 +47,11 @@ def logs_to_file(log_path: Path, echo: bool) -> Iterator[TextIO]:
         while chunk := os.read(read_end, 65536):
             pending += chunk
             done = end_marker in pending
-            data, pending = (pending.split(end_marker, 1)[0], b"") if done else (pending[:-len(end_marker)], pending[-len(end_marker):])
+            data, pending = (
+                (pending.split(end_marker, 1)[0], b"")
+                if done
+                else (pending[: -len(end_marker)], pending[-len(end_marker) :])
+            )
             log.write(data)
             log.flush()
             if echo:
@@ -79,8 +83,9 @@ class Progress:
     the rate while parsing, then the step after it. Redrawn in place on a terminal, printed
     every ``plain_every`` seconds otherwise (CI logs, pipes)."""
 
-    def __init__(self, terminal: TextIO, read_parse: Callable[[], tuple[int, int, float | None]],
-                 plain_every: float = 15.0) -> None:
+    def __init__(
+        self, terminal: TextIO, read_parse: Callable[[], tuple[int, int, float | None]], plain_every: float = 15.0
+    ) -> None:
         self._terminal = terminal
         self._read_parse = read_parse
         self._plain_every = plain_every

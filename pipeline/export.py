@@ -49,7 +49,9 @@ def _link_or_copy(source: Path, target: Path) -> None:
         shutil.copy2(source, target)
 
 
-def _export_table(con: duckdb.DuckDBPyConnection, table: str, previous: dict[str, str], old: Path, new: Path) -> dict[str, str]:
+def _export_table(
+    con: duckdb.DuckDBPyConnection, table: str, previous: dict[str, str], old: Path, new: Path
+) -> dict[str, str]:
     """Write (or link from the previous export) every file of one table; returns file → checksum."""
     described = con.execute(f"describe {table}").fetchall()
     columns = [r[0] for r in described]
@@ -57,9 +59,7 @@ def _export_table(con: duckdb.DuckDBPyConnection, table: str, previous: dict[str
     partitioned = "year" in columns and len(columns) > 1
     part = f"hash(document_id) % {FILES_PER_YEAR}" if "document_id" in columns else "0"
     keys = "year, " + part if partitioned else "null, null"
-    sums = con.execute(
-        f"select {keys}, count(*), sum(hash(t)::hugeint) from {table} as t group by all"
-    ).fetchall()
+    sums = con.execute(f"select {keys}, count(*), sum(hash(t)::hugeint) from {table} as t group by all").fetchall()
     checksums, stale = {}, []
     for year, file_part, rows, content in sums:
         name = _file_of(table, year, file_part)

@@ -69,17 +69,19 @@ def resolve(unit_names: list[str]) -> pl.DataFrame:
             level = "region" if code.endswith("0000") else "prefecture" if code.endswith("00") else "county"
         else:
             level = None
-        rows.append({
-            "unit_name": name,
-            "admin_code": code,
-            "level": level,
-            "region_name": region,
-            "prefecture_name": prefecture if level in ("prefecture", "county") else None,
-            "county_name": county if level == "county" else None,
-            "region_code": code[:2] + "0000" if code else None,
-            "prefecture_code": code[:4] + "00" if code and level != "region" else None,
-            "unit_type": unit_type,
-            # the same place and type is the same unit, whatever prefix the name carries
-            "identity": f"{code}|{_compact(unit_type)}" if code and unit_type else name,
-        })
+        rows.append(
+            {
+                "unit_name": name,
+                "admin_code": code,
+                "level": level,
+                "region_name": region,
+                "prefecture_name": prefecture if level in ("prefecture", "county") else None,
+                "county_name": county if level == "county" else None,
+                "region_code": code[:2] + "0000" if code else None,
+                "prefecture_code": code[:4] + "00" if code and level != "region" else None,
+                "unit_type": unit_type,
+                # the same place and type is the same unit, whatever prefix the name carries
+                "identity": f"{code}|{_compact(unit_type)}" if code and unit_type else name,
+            }
+        )
     return pl.DataFrame(rows, schema=GEOGRAPHY_SCHEMA)

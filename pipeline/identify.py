@@ -91,7 +91,7 @@ def _from_title(cover: str) -> tuple[str | None, int | None, str | None, str | N
         leading = list(re.finditer(r"(20\d\d)年度?", before))
         if leading:
             year = year or int(leading[-1].group(1))
-            before = before[leading[-1].end():]
+            before = before[leading[-1].end() :]
         name = plausible_unit_name(before)
         if name:
             return name, year, match.group("scope"), match.group("phase")
@@ -106,7 +106,9 @@ def labelled_unit(text: str) -> str | None:
     return plausible_unit_name(match.group("name")) if match else None
 
 
-_INTRODUCTION = re.compile(r"^(?P<name>[^，。、：:；;（(]{3,40}?)(?:属于|是|为|作为|主要职责|的主要职责|负责|成立于|设立于)")
+_INTRODUCTION = re.compile(
+    r"^(?P<name>[^，。、：:；;（(]{3,40}?)(?:属于|是|为|作为|主要职责|的主要职责|负责|成立于|设立于)"
+)
 
 
 def _introduced_unit(blocks: list[Block]) -> str | None:
@@ -170,7 +172,14 @@ def identify(blocks: list[Block], table_titles: list[str], table_disclosers: lis
         years = Counter(y for t in table_titles for y in [_year_of(t)] if y)
         year = years.most_common(1)[0][0] if years else None
     if year is None:  # a tables-only file: the year its column headers give (2026年预算数)
-        years = Counter(int(y) for b in blocks if b.kind == "row" for c in b.cells for y in re.findall(r"(20\d\d)年", c) if len(c) <= 16)
+        years = Counter(
+            int(y)
+            for b in blocks
+            if b.kind == "row"
+            for c in b.cells
+            for y in re.findall(r"(20\d\d)年", c)
+            if len(c) <= 16
+        )
         year = years.most_common(1)[0][0] if years else None
     if year is None and unit:
         # a text layer that printed the title's year apart (上海市普陀区财政局 / 年度部门决算 / 2024): the
@@ -178,7 +187,9 @@ def identify(blocks: list[Block], table_titles: list[str], table_disclosers: lis
         prose = " ".join(b.text for b in rejoin_detached_numbers(blocks) if b.kind == "text")
         years = Counter(int(y) for y in re.findall(re.escape(unit) + r"\s*(20\d\d)\s*年", prose))
         year = years.most_common(1)[0][0] if years else None
-    tried.append("the year in the title, else in the table titles, else in the column headers, else the one the prose gives the unit")
+    tried.append(
+        "the year in the title, else in the table titles, else in the column headers, else the one the prose gives the unit"
+    )
 
     final_titles = sum("决算" in t for t in table_titles)
     phase = "final" if title_phase == "决算" or (table_titles and final_titles * 2 > len(table_titles)) else "budget"

@@ -60,7 +60,9 @@ def dbt_project_fingerprint() -> str:
     """Every source file of the dbt project, and the dbt versions that read it."""
     sources = [p for p in DBT_PROJECT_DIR.iterdir() if p.name not in _DBT_GENERATED]
     files = sorted(f for p in sources for f in ([p] if p.is_file() else p.rglob("*")) if f.is_file())
-    return source_fingerprint(DBT_PROJECT_DIR, files, f"dbt-core {version('dbt-core')}", f"dbt-duckdb {version('dbt-duckdb')}")
+    return source_fingerprint(
+        DBT_PROJECT_DIR, files, f"dbt-core {version('dbt-core')}", f"dbt-duckdb {version('dbt-duckdb')}"
+    )
 
 
 def transform_fingerprint() -> str:
@@ -126,8 +128,14 @@ class DbtStep:
     reason: str
 
 
-def dbt_step(*, built_transform: str | None, current_transform: str, built_staging: str | None,
-             current_staging: str, published_staging: str | None) -> DbtStep:
+def dbt_step(
+    *,
+    built_transform: str | None,
+    current_transform: str,
+    built_staging: str | None,
+    current_staging: str,
+    published_staging: str | None,
+) -> DbtStep:
     """The dbt command for a build, from what the marts were built with and what is staged now.
 
     ``built_*``: recorded in the build database by the last dbt build; ``published_staging``:

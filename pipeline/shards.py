@@ -82,7 +82,9 @@ def parse_shard(index: int, raw_files: list[dict], workers: int, build_dir: Path
         processes = pool_size(workers, len(paths))
         if processes > 1:
             with ProcessPoolExecutor(max_workers=processes, mp_context=get_context("spawn")) as pool:
-                _write_in_batches(con, _parse_ahead(pool, paths, window=processes * AHEAD_PER_WORKER), plan.to_parse, progress)
+                _write_in_batches(
+                    con, _parse_ahead(pool, paths, window=processes * AHEAD_PER_WORKER), plan.to_parse, progress
+                )
         else:
             _write_in_batches(con, map(_stage, paths), plan.to_parse, progress)
     finally:

@@ -285,7 +285,9 @@ def stage_read_document(doc: IntermediateDocument, base: dict, staged: StagedDoc
         record = next(r for r in table_rows if r["table_kind"] == kind)
         record["row_count"] = sum(1 for r in table.rows if r.row_kind == "subject")
         # empty = no figure printed at all (a table whose rows carry no codes is not empty)
-        record["is_empty"] = record["is_empty"] and not any(v is not None for r in table.rows for v in r.amounts_wan.values())
+        record["is_empty"] = record["is_empty"] and not any(
+            v is not None for r in table.rows for v in r.amounts_wan.values()
+        )
         subject_rows += _subject_rows(doc_id, kind, table)
     for record in table_rows:
         if record["is_empty"] and not record["has_empty_statement"]:
@@ -328,7 +330,9 @@ def stage_read_document(doc: IntermediateDocument, base: dict, staged: StagedDoc
     return staged
 
 
-def _status(identity, tables: list[TableRegion], has_core: bool, has_narrative: bool, missing: list[str]) -> tuple[str, str | None]:
+def _status(
+    identity, tables: list[TableRegion], has_core: bool, has_narrative: bool, missing: list[str]
+) -> tuple[str, str | None]:
     """What the document is, and why it is not (or only partly) loaded."""
     unit, year = identity.unit_name, identity.year
     if not has_core and not (has_narrative and identity.titled):
@@ -337,7 +341,10 @@ def _status(identity, tables: list[TableRegion], has_core: bool, has_narrative: 
             reason += f"; found only: {', '.join(t.title for t in tables[:5])}"
         return "not_budget_disclosure", reason
     if not has_core and (unit is None or year is None):
-        return "unidentified", f"budget statements without tables, and the discloser or year not found; tried: {'; '.join(identity.tried)}"
+        return (
+            "unidentified",
+            f"budget statements without tables, and the discloser or year not found; tried: {'; '.join(identity.tried)}",
+        )
     if identity.phase == "final":
         return "final_accounts", "final accounts (部门决算): recognised, not read into the budget facts"
     if unit is None or year is None:

@@ -100,7 +100,6 @@ class DocumentHeadline:
     failures: list[str]
     narrative_only: bool = False  # the narrative part of a two-file disclosure whose tables file is not in the corpus
 
-
     @property
     def is_unreadable(self) -> bool:
         """No text could be read (scanned, damaged, encrypted, over a limit): what it is stays unknown."""
@@ -110,8 +109,10 @@ class DocumentHeadline:
     def is_budget_disclosure(self) -> bool:
         """A readable budget disclosure: read as one (in the marts) or meant as one and not read."""
         return (
-            self.phase != "final" and not self.narrative_only
-            and self.status not in ("not_budget_disclosure", "duplicate", "final_accounts", "narrative_part", *UNREADABLE)
+            self.phase != "final"
+            and not self.narrative_only
+            and self.status
+            not in ("not_budget_disclosure", "duplicate", "final_accounts", "narrative_part", *UNREADABLE)
         )
 
     @property
@@ -128,17 +129,24 @@ def headline_failures(row: dict) -> list[str]:
     if not row["in_marts"]:
         return ["not in the marts"]
     failures = []
-    income, summary_exp, table_exp = row["total_budget_wan"], row["summary_expenditure_wan"], row["expenditure_total_wan"]
+    income, summary_exp, table_exp = (
+        row["total_budget_wan"],
+        row["summary_expenditure_wan"],
+        row["expenditure_total_wan"],
+    )
     if not _close(income, summary_exp):
         failures.append("收入总计 ≠ 支出总计")
     # the 支出总表 is this year's spending: the 收支总表's 支出总计, or its 本年支出合计 where 结转下年 is added
-    if not (_close(summary_exp if summary_exp is not None else income, table_exp) or _close(row["summary_current_year_wan"], table_exp)):
+    if not (
+        _close(summary_exp if summary_exp is not None else income, table_exp)
+        or _close(row["summary_current_year_wan"], table_exp)
+    ):
         failures.append("收支总表 ≠ 支出总表")
     basic, project = row["basic_wan"], row["project_wan"]
     split = (basic or 0) + (project or 0)
     # the other columns add to the total in some templates and are 其中 (within 基本/项目) in others
     current_year = row["summary_current_year_wan"]
-    if basic is None and project is None or not any(
+    if (basic is None and project is None) or not any(
         _close(split + other, total) for other in (0, row["other_wan"]) for total in (table_exp, current_year)
     ):
         failures.append("基本 + 项目 ≠ 总计")
@@ -161,12 +169,21 @@ def read_headlines(warehouse: Path) -> list[DocumentHeadline]:
     for r in rows:
         narrative = r["content"] == "narrative" and r["status"] == "loaded"
         status = "narrative_part" if narrative and (r["unit_key"], r["year"]) in with_tables else r["status"]
-        headlines.append(DocumentHeadline(
-            file_name=r["file_name"], folder=Path(r["file_name"]).parent.as_posix(), status=status, phase=r["phase"],
-            page_count=r["page_count"], parse_seconds=r["parse_seconds"], in_marts=r["in_marts"],
-            failures=headline_failures(r) if status not in ("not_budget_disclosure", "final_accounts", "narrative_part") else [],
-            narrative_only=narrative and status != "narrative_part",
-        ))
+        headlines.append(
+            DocumentHeadline(
+                file_name=r["file_name"],
+                folder=Path(r["file_name"]).parent.as_posix(),
+                status=status,
+                phase=r["phase"],
+                page_count=r["page_count"],
+                parse_seconds=r["parse_seconds"],
+                in_marts=r["in_marts"],
+                failures=headline_failures(r)
+                if status not in ("not_budget_disclosure", "final_accounts", "narrative_part")
+                else [],
+                narrative_only=narrative and status != "narrative_part",
+            )
+        )
     return headlines
 
 
@@ -195,8 +212,16 @@ def report(headlines: list[DocumentHeadline], checks: list[tuple[str, int, int, 
         share = f"{100 * len(consistent) / len(budget):.1f}%" if budget else "–"
         unreadable = sum(d.is_unreadable for d in docs)
         narrative_only = sum(d.narrative_only for d in docs)
-        return [len(docs), ", ".join(f"{s} {n}" for s, n in sorted(statuses.items())), unreadable, narrative_only,
-                len(budget), len(identified), len(consistent), share]
+        return [
+            len(docs),
+            ", ".join(f"{s} {n}" for s, n in sorted(statuses.items())),
+            unreadable,
+            narrative_only,
+            len(budget),
+            len(identified),
+            len(consistent),
+            share,
+        ]
 
     folders = sorted({d.folder for d in headlines})
     table = [[folder, *summarise([d for d in headlines if d.folder == folder])] for folder in folders]
@@ -208,10 +233,24 @@ def report(headlines: list[DocumentHeadline], checks: list[tuple[str, int, int, 
         "'narrative only' = the narrative file of a two-file disclosure whose tables file is not in this corpus",
         "(no headline tables to check: not counted among budget disclosures); 'unreadable' = no text layer or damaged.",
         "",
-        tabulate(table, headers=["folder", "files", "statuses", "unreadable", "narrative only", "budget disclosures", "identified",
-                                "headline-consistent", "share"]),
+        tabulate(
+            table,
+            headers=[
+                "folder",
+                "files",
+                "statuses",
+                "unreadable",
+                "narrative only",
+                "budget disclosures",
+                "identified",
+                "headline-consistent",
+                "share",
+            ],
+        ),
         "",
-        f"parse speed: {pages} pages in {seconds:.1f} s of parsing = {pages / seconds:.1f} pages/s per core" if seconds else "parse speed: –",
+        f"parse speed: {pages} pages in {seconds:.1f} s of parsing = {pages / seconds:.1f} pages/s per core"
+        if seconds
+        else "parse speed: –",
         "",
         "reconciliation checks (documents failing / documents checked / documents lacking the table it needs):",
         tabulate(checks, headers=["check", "failing", "checked", "not run"]),

@@ -33,7 +33,9 @@ def run(con: duckdb.DuckDBPyConnection, sql: str, params: list | None = None) ->
 def _duck_type(dtype: pl.DataType) -> str:
     if isinstance(dtype, pl.Decimal):
         return f"DECIMAL({dtype.precision}, {dtype.scale})"
-    return {pl.String: "VARCHAR", pl.Int64: "BIGINT", pl.Int32: "INTEGER", pl.Boolean: "BOOLEAN", pl.Float64: "DOUBLE"}[dtype]
+    return {pl.String: "VARCHAR", pl.Int64: "BIGINT", pl.Int32: "INTEGER", pl.Boolean: "BOOLEAN", pl.Float64: "DOUBLE"}[
+        dtype
+    ]
 
 
 def connect(database: Path | str) -> duckdb.DuckDBPyConnection:
@@ -42,10 +44,14 @@ def connect(database: Path | str) -> duckdb.DuckDBPyConnection:
     A file it creates is written in the storage format DuckDB 1.x clients read (the published
     warehouse is a copy of the build's file, so BI drivers bundling DuckDB 1.x open it).
     """
-    return duckdb.connect(str(database), config={
-        "memory_limit": DUCKDB_MEMORY_LIMIT, "preserve_insertion_order": False,
-        "storage_compatibility_version": DUCKDB_STORAGE_VERSION,
-    })
+    return duckdb.connect(
+        str(database),
+        config={
+            "memory_limit": DUCKDB_MEMORY_LIMIT,
+            "preserve_insertion_order": False,
+            "storage_compatibility_version": DUCKDB_STORAGE_VERSION,
+        },
+    )
 
 
 def connect_build(build_db: Path) -> duckdb.DuckDBPyConnection:
@@ -74,9 +80,12 @@ def remove_documents(con: duckdb.DuckDBPyConnection, file_names: Iterable[str]) 
     names = list(file_names)
     if not names:
         return
-    ids = [r[0] for r in con.execute(
-        f"select document_id from {STAGING}.documents where file_name in (select unnest(?))", [names]
-    ).fetchall()]
+    ids = [
+        r[0]
+        for r in con.execute(
+            f"select document_id from {STAGING}.documents where file_name in (select unnest(?))", [names]
+        ).fetchall()
+    ]
     for table in SCHEMAS:
         if table == "documents":
             run(con, f"delete from {STAGING}.documents where file_name in (select unnest(?))", [names])
@@ -147,20 +156,29 @@ def merge_shards(con: duckdb.DuckDBPyConnection, shard_dbs: list[Path]) -> int:
 
     try:
         run(con, f"create or replace temp table shard_documents as {in_shards('documents')}")
-        run(con, f"""
+        run(
+            con,
+            f"""
             create or replace temp table changed_documents as
             select document_id from (select * from {STAGING}.documents except select * from shard_documents)
             union
             select document_id from (select * from shard_documents except select * from {STAGING}.documents)
-        """)
+        """,
+        )
         changed = run(con, "select count(*) from changed_documents")[0][0]
         if changed:
             run(con, "begin")
             try:
                 for table in SCHEMAS:
-                    run(con, f"delete from {STAGING}.{table} where document_id in (select document_id from changed_documents)")
-                    run(con, f"insert into {STAGING}.{table} by name select * from ({in_shards(table)}) "
-                             f"where document_id in (select document_id from changed_documents)")
+                    run(
+                        con,
+                        f"delete from {STAGING}.{table} where document_id in (select document_id from changed_documents)",
+                    )
+                    run(
+                        con,
+                        f"insert into {STAGING}.{table} by name select * from ({in_shards(table)}) "
+                        f"where document_id in (select document_id from changed_documents)",
+                    )
                 run(con, "commit")
             except Exception:
                 run(con, "rollback")
@@ -179,12 +197,21 @@ def update_geography(con: duckdb.DuckDBPyConnection) -> int:
         run(con, f"drop table if exists {STAGING}.unit_geography")
         record_fingerprint(con, "geography", fingerprint)
     run(con, f"create table if not exists {STAGING}.unit_geography ({_columns_sql(GEOGRAPHY_SCHEMA)})")
-    run(con, f"delete from {STAGING}.unit_geography where unit_name not in "
-             f"(select unit_name from {STAGING}.documents where unit_name is not null)")
-    new_names = [r[0] for r in run(con, f"""
+    run(
+        con,
+        f"delete from {STAGING}.unit_geography where unit_name not in "
+        f"(select unit_name from {STAGING}.documents where unit_name is not null)",
+    )
+    new_names = [
+        r[0]
+        for r in run(
+            con,
+            f"""
         select distinct unit_name from {STAGING}.documents where unit_name is not null
         except select unit_name from {STAGING}.unit_geography
-    """)]
+    """,
+        )
+    ]
     if new_names:
         con.register("incoming_geography", resolve(new_names).to_arrow())
         run(con, f"insert into {STAGING}.unit_geography by name select * from incoming_geography")
@@ -199,7 +226,9 @@ def assemble_staging(build_db: str, shard_dbs: list[str]) -> dict[str, int]:
     try:
         changed = merge_shards(con, [Path(p) for p in shard_dbs])
         resolved = update_geography(con)
-        counts = {name: run(con, f"select count(*) from {STAGING}.{name}")[0][0] for name in [*SCHEMAS, "unit_geography"]}
+        counts = {
+            name: run(con, f"select count(*) from {STAGING}.{name}")[0][0] for name in [*SCHEMAS, "unit_geography"]
+        }
         return {**counts, "documents_changed": changed, "unit_names_resolved": resolved}
     finally:
         con.close()

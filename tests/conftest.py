@@ -22,8 +22,14 @@ BUDGET = Path(sys.executable).parent / "budget"  # the CLI as installed in the v
 
 def run_budget(*args: str, timeout: float = 600, **environment: str) -> subprocess.CompletedProcess:
     """``budget ARGS`` in a fresh process, as a user runs it (``environment``: extra variables)."""
-    return subprocess.run([str(BUDGET), *args], capture_output=True, text=True, timeout=timeout,
-                          env={**os.environ, **environment}, check=False)
+    return subprocess.run(
+        [str(BUDGET), *args],
+        capture_output=True,
+        text=True,
+        timeout=timeout,
+        env={**os.environ, **environment},
+        check=False,
+    )
 
 
 def build_warehouse(raw_dir: Path, warehouse: Path, **environment: str) -> subprocess.CompletedProcess:

@@ -23,9 +23,12 @@ def test_every_analyst_table_and_column_carries_its_description(sql):
     )
     assert columns == []
     # the Chinese term beside the English, visible through information_schema too
-    assert "收入总计" in sql(
-        "select column_comment from information_schema.columns where table_name = 'mart_unit_year' and column_name = 'total_budget_wan'"
-    )[0][0]
+    assert (
+        "收入总计"
+        in sql(
+            "select column_comment from information_schema.columns where table_name = 'mart_unit_year' and column_name = 'total_budget_wan'"
+        )[0][0]
+    )
 
 
 @pytest.fixture(scope="module")
@@ -34,7 +37,13 @@ def duckdb_1x(tmp_path_factory) -> Path:
     where = tmp_path_factory.mktemp("duckdb1")
     venv.create(where, with_pip=True)
     python = where / "bin" / "python"
-    installed = subprocess.run([str(python), "-m", "pip", "install", "-q", "duckdb>=1,<2"], capture_output=True, text=True, timeout=600, check=False)
+    installed = subprocess.run(
+        [str(python), "-m", "pip", "install", "-q", "duckdb>=1,<2"],
+        capture_output=True,
+        text=True,
+        timeout=600,
+        check=False,
+    )
     if installed.returncode != 0:
         pytest.skip(f"no DuckDB 1.x client could be installed from the package registry: {installed.stderr[-300:]}")
     return python
@@ -59,8 +68,15 @@ def test_a_duckdb_1x_client_opens_the_published_warehouse(warehouse, duckdb_1x):
 pytestmark = pytest.mark.filterwarnings("ignore:duckdb-engine doesn't yet support reflection on indices")
 
 # what each DuckDB column type must reflect as, for a BI tool to offer the right filters and aggregates
-GENERIC_TYPE = {"VARCHAR": sa.String, "INTEGER": sa.Integer, "BIGINT": sa.Integer, "DOUBLE": sa.Float,
-                "BOOLEAN": sa.Boolean, "DATE": sa.Date, "TIMESTAMP": sa.DateTime}
+GENERIC_TYPE = {
+    "VARCHAR": sa.String,
+    "INTEGER": sa.Integer,
+    "BIGINT": sa.Integer,
+    "DOUBLE": sa.Float,
+    "BOOLEAN": sa.Boolean,
+    "DATE": sa.Date,
+    "TIMESTAMP": sa.DateTime,
+}
 
 
 @pytest.fixture(scope="module")
@@ -90,7 +106,9 @@ def test_a_bi_tool_lists_the_schema_and_every_analyst_table(bi_engine, sql):
     assert {"mart_unit_year", "dim_unit", "fct_appropriation", "dq_check_result"} <= set(expected)
     for schema in ("main", "budget.main"):
         assert sorted(inspector.get_table_names(schema=schema)) == expected
-    views = [name for (name,) in sql("select view_name from duckdb_views() where schema_name = 'main' and not internal")]
+    views = [
+        name for (name,) in sql("select view_name from duckdb_views() where schema_name = 'main' and not internal")
+    ]
     assert sorted(inspector.get_view_names(schema="main")) == sorted(views)
 
 
@@ -98,8 +116,11 @@ def test_every_table_in_main_autoloads_with_typed_described_columns(bi_engine, s
     metadata = sa.MetaData()
     for name in _main_tables(sql):
         table = sa.Table(name, metadata, autoload_with=bi_engine)
-        declared = sql("select column_name, data_type, comment from duckdb_columns() "
-                       "where schema_name = 'main' and table_name = ? order by column_index", name)
+        declared = sql(
+            "select column_name, data_type, comment from duckdb_columns() "
+            "where schema_name = 'main' and table_name = ? order by column_index",
+            name,
+        )
         assert [column.name for column in table.columns] == [column for column, _, _ in declared], name
         assert table.comment, f"{name}: no table comment reflected"
         for (column, data_type, comment), reflected in zip(declared, table.columns):
@@ -107,7 +128,7 @@ def test_every_table_in_main_autoloads_with_typed_described_columns(bi_engine, s
             assert reflected.comment == comment and reflected.comment, where
             assert not isinstance(reflected.type, sa.types.NullType), where
             if data_type.startswith("DECIMAL"):
-                precision, scale = map(int, data_type[len("DECIMAL("):-1].split(","))
+                precision, scale = map(int, data_type[len("DECIMAL(") : -1].split(","))
                 assert isinstance(reflected.type, sa.Numeric) and not isinstance(reflected.type, sa.Float), where
                 assert (reflected.type.precision, reflected.type.scale) == (precision, scale), where
             else:
@@ -117,11 +138,15 @@ def test_every_table_in_main_autoloads_with_typed_described_columns(bi_engine, s
 def test_constraint_and_index_reflection_answers_for_every_table(bi_engine, sql):
     """These calls failed with 'Type with name REGCLASS does not exist!' on SQLAlchemy >= 2.0.55."""
     inspector = sa.inspect(bi_engine)
-    declared = sql("select table_name, constraint_type, constraint_column_names from duckdb_constraints() "
-                   "where schema_name = 'main' and constraint_type in ('PRIMARY KEY', 'FOREIGN KEY', 'UNIQUE')")
+    declared = sql(
+        "select table_name, constraint_type, constraint_column_names from duckdb_constraints() "
+        "where schema_name = 'main' and constraint_type in ('PRIMARY KEY', 'FOREIGN KEY', 'UNIQUE')"
+    )
     for name in _main_tables(sql):
-        ours = {kind: sorted(tuple(columns) for table, k, columns in declared if table == name and k == kind)
-                for kind in ("PRIMARY KEY", "FOREIGN KEY", "UNIQUE")}
+        ours = {
+            kind: sorted(tuple(columns) for table, k, columns in declared if table == name and k == kind)
+            for kind in ("PRIMARY KEY", "FOREIGN KEY", "UNIQUE")
+        }
         primary = inspector.get_pk_constraint(name, schema="main")["constrained_columns"]
         assert ([tuple(primary)] if primary else []) == ours["PRIMARY KEY"], name
         foreign = inspector.get_foreign_keys(name, schema="main")
@@ -149,7 +174,9 @@ def test_mart_unit_year_reflects_with_its_descriptions_and_types(bi_engine, sql)
 
 def test_a_select_on_a_reflected_table_returns_the_sample_rows(bi_engine, sql):
     units = sa.Table("mart_unit_year", sa.MetaData(), autoload_with=bi_engine)
-    query = sa.select(units.c.unit_name, units.c.year, units.c.total_budget_wan).order_by(units.c.unit_name, units.c.year)
+    query = sa.select(units.c.unit_name, units.c.year, units.c.total_budget_wan).order_by(
+        units.c.unit_name, units.c.year
+    )
     with bi_engine.connect() as con:
         rows = [tuple(row) for row in con.execute(query)]
         by_year = dict(con.execute(sa.select(units.c.year, sa.func.count()).group_by(units.c.year)).all())

@@ -15,11 +15,20 @@ from tests.conftest import RAW, run_budget
 
 def _hold(build_dir, seconds: float = 60) -> subprocess.Popen:
     """Another process holding the build lock (as a running build does)."""
-    holder = subprocess.Popen([sys.executable, "-c", (
-        "import sys, time\nfrom pathlib import Path\nfrom pipeline.build_lock import build_lock\n"
-        f"with build_lock(Path({str(build_dir)!r}), 'budget build from elsewhere'):\n"
-        "    print('held', flush=True)\n"
-        f"    time.sleep({seconds})\n")], stdout=subprocess.PIPE, text=True)
+    holder = subprocess.Popen(
+        [
+            sys.executable,
+            "-c",
+            (
+                "import sys, time\nfrom pathlib import Path\nfrom pipeline.build_lock import build_lock\n"
+                f"with build_lock(Path({str(build_dir)!r}), 'budget build from elsewhere'):\n"
+                "    print('held', flush=True)\n"
+                f"    time.sleep({seconds})\n"
+            ),
+        ],
+        stdout=subprocess.PIPE,
+        text=True,
+    )
     assert holder.stdout.readline().strip() == "held"
     return holder
 
@@ -40,19 +49,20 @@ def test_a_second_build_is_refused_at_once_naming_the_first(tmp_path):
 
 
 def test_steps_share_the_lock_and_exclude_a_whole_build(tmp_path):
-    with step_lock(tmp_path, "parse_shard_0"), step_lock(tmp_path, "parse_shard_1"):
-        with pytest.raises(BuildAlreadyRunning):
-            with build_lock(tmp_path, "budget build"):
-                pass
-    with build_lock(tmp_path, "budget build"):
-        # the build's own in-process steps run under its lock
-        with step_lock(tmp_path, "dbt_models"):
-            pass
+    with (
+        step_lock(tmp_path, "parse_shard_0"),
+        step_lock(tmp_path, "parse_shard_1"),
+        pytest.raises(BuildAlreadyRunning),
+        build_lock(tmp_path, "budget build"),
+    ):
+        pass
+    # the build's own in-process steps run under its lock
+    with build_lock(tmp_path, "budget build"), step_lock(tmp_path, "dbt_models"):
+        pass
     holder = _hold(tmp_path)
     try:
-        with pytest.raises(BuildAlreadyRunning, match=f"pid {holder.pid}"):
-            with step_lock(tmp_path, "raw_documents"):
-                pass
+        with pytest.raises(BuildAlreadyRunning, match=f"pid {holder.pid}"), step_lock(tmp_path, "raw_documents"):
+            pass
     finally:
         holder.kill()
         holder.wait()

@@ -24,8 +24,14 @@ def test_a_missing_raw_folder_is_said_at_once(tmp_path):
 
 
 def test_query_json_writes_amounts_as_numbers(warehouse):
-    result = _budget("query", "select unit_name, total_budget_wan from mart_unit_year order by 1 limit 1",
-                     "--format", "json", "--warehouse", str(warehouse))
+    result = _budget(
+        "query",
+        "select unit_name, total_budget_wan from mart_unit_year order by 1 limit 1",
+        "--format",
+        "json",
+        "--warehouse",
+        str(warehouse),
+    )
     row = json.loads(result.stdout)[0]
     assert isinstance(row["total_budget_wan"], float) and isinstance(row["unit_name"], str)
 
@@ -59,8 +65,13 @@ def test_tables_lists_tables_and_their_columns_with_descriptions(warehouse):
 def test_query_table_aligns_chinese_shows_null_money_and_percentages(warehouse):
     from rich.cells import cell_len
 
-    result = _budget("query", "select unit_name, year, total_budget_wan, personnel_share_of_basic, actual_staff "
-                     "from mart_unit_year order by unit_name", "--warehouse", str(warehouse))
+    result = _budget(
+        "query",
+        "select unit_name, year, total_budget_wan, personnel_share_of_basic, actual_staff "
+        "from mart_unit_year order by unit_name",
+        "--warehouse",
+        str(warehouse),
+    )
     assert result.returncode == 0, result.stderr
     lines = [line for line in result.stdout.splitlines() if "社会保险中心" in line]
     assert len(lines) == 5

@@ -16,9 +16,20 @@ def test_definitions_load_with_every_dbt_model_as_an_asset():
     defs = _defs()
     graph = defs.resolve_asset_graph()
     keys = {k.to_user_string() for k in graph.get_all_asset_keys()}
-    for model in ["dim_unit", "dim_year", "dim_subject", "fct_appropriation", "fct_economic_spending",
-                  "fct_three_public", "fct_assets", "fct_project", "fct_budget_change", "mart_unit_year",
-                  "document_status", "stg/stg_parsed__documents"]:
+    for model in [
+        "dim_unit",
+        "dim_year",
+        "dim_subject",
+        "fct_appropriation",
+        "fct_economic_spending",
+        "fct_three_public",
+        "fct_assets",
+        "fct_project",
+        "fct_budget_change",
+        "mart_unit_year",
+        "document_status",
+        "stg/stg_parsed__documents",
+    ]:
         assert model in keys
     assert {"raw_documents", "parsed/documents", "published_warehouse"} <= keys
     # dbt sources point at the parse assets: staging models depend on them

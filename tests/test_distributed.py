@@ -1,12 +1,11 @@
 """The parse stage on a real distributed engine: a Dask cluster on loopback with two worker
 processes builds the same warehouse as the single-process build."""
 
-
 import dagster as dg
 from distributed import LocalCluster
 
-from pipeline.defs.parse import parse_shards
 from pipeline.defs.dbt import prepare_manifest
+from pipeline.defs.parse import parse_shards
 from tests.conftest import RAW
 from tests.test_safe_publishing import _snapshot
 
@@ -19,8 +18,9 @@ def test_dask_cluster_with_two_workers_builds_the_same_warehouse(warehouse, tmp_
     from pipeline import definitions
 
     # workers are separate processes started now: they inherit the environment set above
-    with LocalCluster(n_workers=2, threads_per_worker=1, processes=True, host="127.0.0.1",
-                      dashboard_address=None, silence_logs=40) as cluster:
+    with LocalCluster(
+        n_workers=2, threads_per_worker=1, processes=True, host="127.0.0.1", dashboard_address=None, silence_logs=40
+    ) as cluster:
         assert len(cluster.workers) == 2
         (tmp_path / "dagster_home").mkdir()
         with dg.instance_for_test(temp_dir=str(tmp_path / "dagster_home")) as instance:
@@ -28,8 +28,9 @@ def test_dask_cluster_with_two_workers_builds_the_same_warehouse(warehouse, tmp_
                 "execution": {"config": {"cluster": {"existing": {"address": cluster.scheduler_address}}}},
                 "resources": {"parsing": {"config": {"workers": 1}}},
             }
-            with dg.execute_job(dg.reconstructable(definitions.distributed_build_job), instance=instance,
-                                run_config=run_config) as result:
+            with dg.execute_job(
+                dg.reconstructable(definitions.distributed_build_job), instance=instance, run_config=run_config
+            ) as result:
                 assert result.success
                 steps = {e.step_key for e in result.all_events if e.event_type_value == "STEP_SUCCESS"}
                 assert {s.op.name for s in parse_shards} <= steps

@@ -31,7 +31,9 @@ def test_example_query_states_its_question_and_returns_one_row_per_its_grain(sql
     text = query.read_text(encoding="utf-8")
     lines = text.splitlines()
     header = [line for line in lines if line.startswith("--")]
-    assert lines[0].startswith("-- Question: ") and "?" in " ".join(header[: header.index(next(h for h in header if h.startswith("-- One row per:")))])
+    assert lines[0].startswith("-- Question: ") and "?" in " ".join(
+        header[: header.index(next(h for h in header if h.startswith("-- One row per:")))]
+    )
     [grain] = [line.split(":", 1)[1] for line in lines if line.startswith("-- One row per:")]
     keys = ", ".join(column.strip() for column in grain.split(","))
     duplicated = sql(f"select {keys}, count(*) from ({text.rstrip().rstrip(';')}) group by all having count(*) > 1")

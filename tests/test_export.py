@@ -12,15 +12,21 @@ from tests.test_safe_publishing import MARTS
 def test_parquet_export_reads_back_to_the_same_rows(warehouse, tmp_path):
     out = tmp_path / "parquet"
     budget = Path(sys.executable).parent / "budget"
-    result = subprocess.run([str(budget), "export", "--format", "parquet", "--warehouse", str(warehouse), "--out", str(out)],
-                            capture_output=True, text=True)
+    result = subprocess.run(
+        [str(budget), "export", "--format", "parquet", "--warehouse", str(warehouse), "--out", str(out)],
+        capture_output=True,
+        text=True,
+    )
     assert result.returncode == 0, result.stderr
     assert (out / "mart_unit_year" / "year=2026").is_dir() and (out / "mart_unit_year" / "year=2025").is_dir()
     with duckdb.connect(str(warehouse), read_only=True) as con:
         for table in MARTS:
             columns = [r[0] for r in con.execute(f"describe {table}").fetchall()]
-            source = (f"read_parquet('{out / table}/**/*.parquet', hive_partitioning = true)" if "year" in columns and len(columns) > 1
-                      else f"read_parquet('{out / table}.parquet')")
+            source = (
+                f"read_parquet('{out / table}/**/*.parquet', hive_partitioning = true)"
+                if "year" in columns and len(columns) > 1
+                else f"read_parquet('{out / table}.parquet')"
+            )
             listed = ", ".join(columns)
             original = sorted(map(repr, con.execute(f"select {listed} from {table}").fetchall()))
             exported = sorted(map(repr, con.execute(f"select {listed} from {source}").fetchall()))
@@ -33,8 +39,13 @@ def test_export_refuses_a_folder_it_did_not_write_and_touches_nothing(warehouse,
     mine.mkdir()
     (mine / "notes.txt").write_text("keep me")
     budget = Path(sys.executable).parent / "budget"
-    result = subprocess.run([str(budget), "export", "--warehouse", str(warehouse), "--out", str(mine)],
-                            capture_output=True, text=True, cwd=tmp_path, check=False)
+    result = subprocess.run(
+        [str(budget), "export", "--warehouse", str(warehouse), "--out", str(mine)],
+        capture_output=True,
+        text=True,
+        cwd=tmp_path,
+        check=False,
+    )
     assert result.returncode == 2 and "not written by budget export" in result.stderr
     assert "Traceback" not in result.stderr
     assert [p.name for p in mine.iterdir()] == ["notes.txt"] and (mine / "notes.txt").read_text() == "keep me"
@@ -42,5 +53,12 @@ def test_export_refuses_a_folder_it_did_not_write_and_touches_nothing(warehouse,
     # a folder a previous export wrote is replaced as before
     again = tmp_path / "exported"
     for _ in range(2):
-        assert subprocess.run([str(budget), "export", "--warehouse", str(warehouse), "--out", str(again)],
-                              capture_output=True, text=True, check=False).returncode == 0
+        assert (
+            subprocess.run(
+                [str(budget), "export", "--warehouse", str(warehouse), "--out", str(again)],
+                capture_output=True,
+                text=True,
+                check=False,
+            ).returncode
+            == 0
+        )

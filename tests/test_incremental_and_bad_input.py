@@ -21,7 +21,10 @@ def _parsed_count(result: dg.ExecuteInProcessResult) -> int:
 
 
 def _parse(raw_dir, warehouse):
-    resources = {"paths": BuildPaths(raw_dir=str(raw_dir), warehouse=str(warehouse)), "parsing": ParseSettings(workers=1)}
+    resources = {
+        "paths": BuildPaths(raw_dir=str(raw_dir), warehouse=str(warehouse)),
+        "parsing": ParseSettings(workers=1),
+    }
     return dg.materialize([raw_documents, *parse_shards, parsed_tables], resources=resources)
 
 
@@ -54,7 +57,10 @@ def test_bad_documents_get_a_status_and_the_rest_of_the_batch_loads(raw_copy, tm
         assert status["minutes.txt"] == "not_budget_disclosure"
         assert status["zz_same_content_other_name.txt"] == "duplicate"
         # the GB18030 copy is read; it and the UTF-8 original are one unit-year: one is superseded
-        assert {status["gbk_copy_of_004.txt"], status[[n for n in status if n.startswith("004_")][0]]} == {"loaded", "superseded"}
+        assert {status["gbk_copy_of_004.txt"], status[next(n for n in status if n.startswith("004_"))]} == {
+            "loaded",
+            "superseded",
+        }
         assert con.execute("select count(*) from mart_unit_year").fetchone()[0] == 5
         assert con.execute(
             "select total_budget_wan from mart_unit_year where unit_name = '昌吉回族自治州社会保险中心'"
@@ -70,13 +76,16 @@ def test_a_document_missing_a_table_is_loaded_and_the_table_listed(raw_copy, tmp
     result = build_warehouse(raw_copy, warehouse)
     assert result.returncode == 0
     with duckdb.connect(str(warehouse), read_only=True) as con:
-        row = con.execute("select status, tables_found, tables_missing, reason from document_status where file_name = ?",
-                          [target.name]).fetchone()
+        row = con.execute(
+            "select status, tables_found, tables_missing, reason from document_status where file_name = ?",
+            [target.name],
+        ).fetchone()
         assert row[:3] == ("partial", 11, "project_expenditure")
         assert "missing tables: project_expenditure" in row[3]
         # the rest of the document still loads
-        assert con.execute("select three_public_total_wan from mart_unit_year where unit_name = '克孜勒苏柯尔克孜自治州社会保险中心'"
-                           ).fetchone()[0] == Decimal("4.80")
+        assert con.execute(
+            "select three_public_total_wan from mart_unit_year where unit_name = '克孜勒苏柯尔克孜自治州社会保险中心'"
+        ).fetchone()[0] == Decimal("4.80")
 
 
 def test_strict_build_fails_when_a_document_is_not_loaded(raw_copy, tmp_path):
@@ -86,7 +95,10 @@ def test_strict_build_fails_when_a_document_is_not_loaded(raw_copy, tmp_path):
 
     (raw_copy / "empty.txt").write_bytes(b"")
     budget = Path(sys.executable).parent / "budget"
-    result = subprocess.run([str(budget), "build", "--raw-dir", str(raw_copy), "--warehouse", str(tmp_path / "w.duckdb"), "--strict"],
-                            capture_output=True, text=True)
+    result = subprocess.run(
+        [str(budget), "build", "--raw-dir", str(raw_copy), "--warehouse", str(tmp_path / "w.duckdb"), "--strict"],
+        capture_output=True,
+        text=True,
+    )
     assert result.returncode == 1
     assert "empty" in result.stdout

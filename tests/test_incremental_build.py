@@ -22,8 +22,11 @@ def _exported(export: Path, warehouse: Path) -> dict[str, list[str]]:
     with duckdb.connect(str(warehouse), read_only=True) as con:
         for table in mart_tables(con):
             columns = [r[0] for r in con.execute(f"describe {table}").fetchall()]
-            source = (f"read_parquet('{export / table}/**/*.parquet', hive_partitioning = true)"
-                      if (export / table).is_dir() else f"read_parquet('{export / table}.parquet')")
+            source = (
+                f"read_parquet('{export / table}/**/*.parquet', hive_partitioning = true)"
+                if (export / table).is_dir()
+                else f"read_parquet('{export / table}.parquet')"
+            )
             rows = con.execute(f"select {', '.join(columns)} from {source}").fetchall()
             tables[table] = sorted(map(repr, rows))
     return tables
@@ -38,8 +41,12 @@ def test_a_nightly_run_equals_a_build_from_scratch_and_redoes_only_what_changed(
 
     documents = sorted(raw_copy.iterdir())
     # a new year of one unit; a newer file for another unit's year (supersedes it); one removed
-    (raw_copy / "000_next_year.txt").write_text(documents[0].read_text(encoding="utf-8").replace("2026", "2027"), encoding="utf-8")
-    (raw_copy / "002_revised.txt").write_text(documents[2].read_text(encoding="utf-8") + "\n附注：无。\n", encoding="utf-8")
+    (raw_copy / "000_next_year.txt").write_text(
+        documents[0].read_text(encoding="utf-8").replace("2026", "2027"), encoding="utf-8"
+    )
+    (raw_copy / "002_revised.txt").write_text(
+        documents[2].read_text(encoding="utf-8") + "\n附注：无。\n", encoding="utf-8"
+    )
     documents[3].unlink()
     second = build_warehouse(raw_copy, nightly)
     assert second.returncode == 0, second.stderr[-3000:]
@@ -61,12 +68,19 @@ def test_a_nightly_run_equals_a_build_from_scratch_and_redoes_only_what_changed(
         assert documents[3].name not in status
         assert con.execute("select count(*) from fct_three_public where year = 2027").fetchone()[0] == 1
     with duckdb.connect(str(scratch), read_only=True) as con:
-        assert con.execute("select count(distinct document_id) from dq_check_result").fetchone()[0] == len(list(raw_copy.iterdir()))
-        assert not con.execute("select table_name from information_schema.tables where table_name like '%document_batches'").fetchall()
+        assert con.execute("select count(distinct document_id) from dq_check_result").fetchone()[0] == len(
+            list(raw_copy.iterdir())
+        )
+        assert not con.execute(
+            "select table_name from information_schema.tables where table_name like '%document_batches'"
+        ).fetchall()
 
     # the export after the nightly run reads back as the warehouse, and as a scratch export does
-    assert _exported(export, nightly) == _exported(scratch.parent / "parquet", scratch) == {
-        t: rows for t, rows in scratch_marts.items()}
+    assert (
+        _exported(export, nightly)
+        == _exported(scratch.parent / "parquet", scratch)
+        == {t: rows for t, rows in scratch_marts.items()}
+    )
     after = {p.relative_to(export): p.stat().st_ino for p in export.rglob("*.parquet")}
     kept = [name for name, inode in after.items() if inodes.get(name) == inode]
     assert kept, "unchanged Parquet files are linked from the previous export, not written again"
@@ -86,4 +100,6 @@ def test_raw_files_are_hashed_once_until_they_change(raw_copy, tmp_path, monkeyp
     changed.write_text(changed.read_text(encoding="utf-8") + "\n", encoding="utf-8")
     again = discover.discover_raw_files(raw_copy, build_dir)
     assert hashed == [changed.name]
-    assert [f["sha256"] for f in again if f["file_name"] != changed.name] == [f["sha256"] for f in first if f["file_name"] != changed.name]
+    assert [f["sha256"] for f in again if f["file_name"] != changed.name] == [
+        f["sha256"] for f in first if f["file_name"] != changed.name
+    ]

@@ -12,7 +12,19 @@ from pipeline.synth.render import render_html, render_markdown, render_pdf
 
 RAW = Path(__file__).resolve().parent.parent / "data" / "raw"
 SAMPLES = sorted(RAW.glob("*.txt"))
-PROVENANCE = {"document_id", "source_line", "page", "page_count", "parse_seconds", "file_name", "sha256", "size_bytes", "layout", "reason", "sentence"}
+PROVENANCE = {
+    "document_id",
+    "source_line",
+    "page",
+    "page_count",
+    "parse_seconds",
+    "file_name",
+    "sha256",
+    "size_bytes",
+    "layout",
+    "reason",
+    "sentence",
+}
 
 
 def _facts(staged) -> dict[str, pl.DataFrame]:
@@ -24,7 +36,9 @@ def _facts(staged) -> dict[str, pl.DataFrame]:
 
 
 @pytest.mark.parametrize("sample", SAMPLES, ids=[s.name[:3] for s in SAMPLES])
-@pytest.mark.parametrize("layout, render, suffix", [("markdown", render_markdown, ".md"), ("html", render_html, ".html")])
+@pytest.mark.parametrize(
+    "layout, render, suffix", [("markdown", render_markdown, ".md"), ("html", render_html, ".html")]
+)
 def test_rendering_yields_the_same_facts_as_text(tmp_path, sample, layout, render, suffix):
     rendered = tmp_path / (sample.stem + suffix)
     rendered.write_text(render(sample), encoding="utf-8")
@@ -63,7 +77,9 @@ def test_unruled_pdf_tables_fall_back_to_text_alignment(tmp_path, sample):
     for name in ("budget_changes", "narrative_facts"):
         assert actual[name].equals(expected[name])
     for name, kinds in (("line_items", ["budget_summary"]), ("subject_amounts", ["gpb_expenditure"])):
-        def amounts(frame):
+
+        def amounts(frame, kinds=kinds):
             frame = frame.filter(pl.col("table_kind").is_in(kinds) & pl.col("amount_wan").is_not_null()).drop("row_seq")
             return frame.sort(frame.columns, nulls_last=True)
+
         assert amounts(actual[name]).equals(amounts(expected[name]))

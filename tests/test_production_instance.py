@@ -24,7 +24,9 @@ def _binary(name: str) -> str | None:
 
 
 INITDB, PG_CTL = _binary("initdb"), _binary("pg_ctl")
-RUNUSER = shutil.which("runuser") or next((p for p in ("/usr/sbin/runuser", "/sbin/runuser") if os.path.exists(p)), None)
+RUNUSER = shutil.which("runuser") or next(
+    (p for p in ("/usr/sbin/runuser", "/sbin/runuser") if os.path.exists(p)), None
+)
 
 
 @pytest.fixture
@@ -40,9 +42,25 @@ def postgres(tmp_path):
     if as_user:
         shutil.chown(root, "nobody")
     port = free_port()
-    subprocess.run([*as_user, INITDB, "-D", str(root / "data"), "-A", "trust", "-U", "dagster"], check=True, capture_output=True)
-    subprocess.run([*as_user, PG_CTL, "-D", str(root / "data"), "-l", str(root / "log"), "-w", "start",
-                    "-o", f"-p {port} -k {root} -c listen_addresses=127.0.0.1"], check=True, capture_output=True)
+    subprocess.run(
+        [*as_user, INITDB, "-D", str(root / "data"), "-A", "trust", "-U", "dagster"], check=True, capture_output=True
+    )
+    subprocess.run(
+        [
+            *as_user,
+            PG_CTL,
+            "-D",
+            str(root / "data"),
+            "-l",
+            str(root / "log"),
+            "-w",
+            "start",
+            "-o",
+            f"-p {port} -k {root} -c listen_addresses=127.0.0.1",
+        ],
+        check=True,
+        capture_output=True,
+    )
     try:
         yield port
     finally:
@@ -54,8 +72,12 @@ def test_run_history_lives_in_postgres_and_survives_a_restart(postgres, tmp_path
     home = tmp_path / "dagster_home"
     home.mkdir()
     shutil.copy(REPO / "deploy" / "dagster.yaml", home / "dagster.yaml")
-    for key, value in {"DAGSTER_PG_URL": f"postgresql+psycopg2://dagster@127.0.0.1:{postgres}/postgres", "DAGSTER_HOME": str(home),
-                       "BUDGET_RAW_DIR": str(RAW), "BUDGET_WAREHOUSE": str(tmp_path / "wh" / "budget.duckdb")}.items():
+    for key, value in {
+        "DAGSTER_PG_URL": f"postgresql+psycopg2://dagster@127.0.0.1:{postgres}/postgres",
+        "DAGSTER_HOME": str(home),
+        "BUDGET_RAW_DIR": str(RAW),
+        "BUDGET_WAREHOUSE": str(tmp_path / "wh" / "budget.duckdb"),
+    }.items():
         monkeypatch.setenv(key, value)
     with dg.DagsterInstance.get() as instance:
         assert type(instance.run_storage).__name__ == "PostgresRunStorage"

@@ -21,7 +21,9 @@ from tests.conftest import RAW, REPO, build_warehouse, run_budget
 CORPUS = REPO.parent / "shared" / "real" / "corpus"
 FIGURES = Path(__file__).parent / "real_figures"
 
-pytestmark = pytest.mark.skipif(not CORPUS.is_dir(), reason="the real corpus (../shared/real/corpus) is not beside the checkout")
+pytestmark = pytest.mark.skipif(
+    not CORPUS.is_dir(), reason="the real corpus (../shared/real/corpus) is not beside the checkout"
+)
 
 
 def _hand_read() -> list[tuple[str, dict]]:
@@ -62,14 +64,16 @@ def real_build(tmp_path_factory) -> tuple[Path, Path]:
     for city, doc in HAND_READ:
         (raw / city).mkdir(parents=True, exist_ok=True)
         shutil.copy(CORPUS / city / doc["file"], raw / city / doc["file"])
-    for (city, name) in [*OTHER_FILES, NARRATIVE_PART]:
+    for city, name in [*OTHER_FILES, NARRATIVE_PART]:
         (raw / city).mkdir(parents=True, exist_ok=True)
         shutil.copy(CORPUS / city / name, raw / city / name)
     sample = (RAW / "000_012a7a841613941f.txt").read_text(encoding="utf-8").splitlines()
     row = next(i for i, line in enumerate(sample) if line.startswith("208\t01\t09\t"))  # first: the 收入 table
     doubled = sample[row].replace("387.00", "999.99")
     (raw / "xinjiang").mkdir()
-    (raw / "xinjiang" / BROKEN).write_text("\n".join(sample[: row + 1] + [doubled] + sample[row + 1 :]), encoding="utf-8")
+    (raw / "xinjiang" / BROKEN).write_text(
+        "\n".join(sample[: row + 1] + [doubled] + sample[row + 1 :]), encoding="utf-8"
+    )
     warehouse = raw.parent / "warehouse" / "budget.duckdb"
     result = build_warehouse(raw, warehouse)
     assert result.returncode == 0, result.stdout[-3000:] + result.stderr[-3000:]
@@ -85,7 +89,9 @@ def real_sql(real_build):
 
 @pytest.mark.parametrize("city, doc", HAND_READ, ids=[f"{c}-{d['unit_name']}" for c, d in HAND_READ])
 def test_discloser_year_and_scope_are_read_as_printed(real_sql, city, doc):
-    rows = real_sql("select unit_name, year, doc_kind, status from document_status where file_name = ?", f"{city}/{doc['file']}")
+    rows = real_sql(
+        "select unit_name, year, doc_kind, status from document_status where file_name = ?", f"{city}/{doc['file']}"
+    )
     assert len(rows) == 1
     unit_name, year, scope, status = rows[0]
     assert status in ("loaded", "partial"), rows
@@ -98,7 +104,8 @@ def test_headline_figures_equal_the_document(real_sql, city, doc):
     figures, unit = doc["figures"], doc["published_unit"]
     row = real_sql(
         "select total_budget_wan, expenditure_total_wan, basic_wan, project_wan from mart_unit_year "
-        "join document_status using (document_id) where file_name = ?", f"{city}/{doc['file']}",
+        "join document_status using (document_id) where file_name = ?",
+        f"{city}/{doc['file']}",
     )
     assert len(row) == 1, f"{doc['file']} is not in mart_unit_year"
     expected = [
@@ -121,10 +128,14 @@ def test_general_public_budget_personnel_and_public_funds_equal_the_document(rea
     basic_unit = doc.get("figure_units", {}).get("basic_expenditure", doc["published_unit"])
     row = real_sql(
         "select general_public_budget_wan, personnel_wan, public_wan from mart_unit_year "
-        "join document_status using (document_id) where file_name = ?", f"{city}/{doc['file']}",
+        "join document_status using (document_id) where file_name = ?",
+        f"{city}/{doc['file']}",
     )[0]
-    expected = [_wan(figures.get("general_public_budget"), doc["published_unit"]),
-                _wan(figures.get("personnel"), basic_unit), _wan(figures.get("public"), basic_unit)]
+    expected = [
+        _wan(figures.get("general_public_budget"), doc["published_unit"]),
+        _wan(figures.get("personnel"), basic_unit),
+        _wan(figures.get("public"), basic_unit),
+    ]
     compared = [(a, e) for a, e in zip(row, expected) if e is not None]
     assert compared and all(a == e for a, e in compared), compared
 
@@ -135,13 +146,26 @@ def test_three_public_figures_equal_the_document(real_sql, city, doc):
     unit = doc.get("figure_units", {}).get("three_public", doc["published_unit"])
     row = real_sql(
         "select total_wan, overseas_wan, reception_wan, vehicle_total_wan, vehicle_purchase_wan, vehicle_operation_wan "
-        "from fct_three_public join document_status using (document_id) where file_name = ?", f"{city}/{doc['file']}",
+        "from fct_three_public join document_status using (document_id) where file_name = ?",
+        f"{city}/{doc['file']}",
     )
-    expected = [_wan(figures.get(k), unit) for k in (
-        "three_public_total", "three_public_overseas", "three_public_reception", "three_public_vehicle_total",
-        "three_public_vehicle_purchase", "three_public_vehicle_operation")]
-    if expected[3] is None and (figures.get("three_public_vehicle_purchase") or figures.get("three_public_vehicle_operation")):
-        expected[3] = sum(_wan(figures.get(k), unit) or 0 for k in ("three_public_vehicle_purchase", "three_public_vehicle_operation"))
+    expected = [
+        _wan(figures.get(k), unit)
+        for k in (
+            "three_public_total",
+            "three_public_overseas",
+            "three_public_reception",
+            "three_public_vehicle_total",
+            "three_public_vehicle_purchase",
+            "three_public_vehicle_operation",
+        )
+    ]
+    if expected[3] is None and (
+        figures.get("three_public_vehicle_purchase") or figures.get("three_public_vehicle_operation")
+    ):
+        expected[3] = sum(
+            _wan(figures.get(k), unit) or 0 for k in ("three_public_vehicle_purchase", "three_public_vehicle_operation")
+        )
     assert len(row) == 1
     # zero and blank are the same statement of “nothing budgeted” here; compare as amounts
     assert [v or 0 for v in row[0]] == [v or 0 for v in expected]
@@ -154,7 +178,9 @@ def test_files_that_are_not_budget_disclosures_are_kept_out(real_sql, key, statu
 
 
 def test_a_document_breaking_an_invariant_is_rejected_and_the_rest_publishes(real_sql):
-    status, reason, current = real_sql("select status, reason, is_current from document_status where file_name = ?", f"xinjiang/{BROKEN}")[0]
+    status, reason, current = real_sql(
+        "select status, reason, is_current from document_status where file_name = ?", f"xinjiang/{BROKEN}"
+    )[0]
     assert status == "rejected" and not current
     assert "subject_code_once_per_table" in reason and "2080109" in reason
     assert real_sql("select count(*) from mart_unit_year")[0][0] == len(HAND_READ)
@@ -175,9 +201,13 @@ def test_every_loaded_document_is_in_the_marts(real_sql):
 
 
 def test_a_disclosure_in_two_files_is_one_unit_year_with_tables_from_one_and_narrative_from_the_other(real_sql):
-    parts = dict(real_sql(
-        "select content, status from document_status where file_name in (?, ?)", "/".join(NARRATIVE_PART), "/".join(TABLES_PART)
-    ))
+    parts = dict(
+        real_sql(
+            "select content, status from document_status where file_name in (?, ?)",
+            "/".join(NARRATIVE_PART),
+            "/".join(TABLES_PART),
+        )
+    )
     assert parts == {"narrative": "loaded", "tables": "loaded"}  # neither supersedes the other
     # 收入总计 from the 报表; 机关运行经费 1637.76 and 政府采购 4988.73 (= 238.78 + 0 + 4749.95) from the 情况说明
     row = real_sql(
@@ -187,8 +217,14 @@ def test_a_disclosure_in_two_files_is_one_unit_year_with_tables_from_one_and_nar
     assert row == [(Decimal("32852.053832"), Decimal("1637.760000"), Decimal("4988.730000"))]
 
 
-CORE_CHECKS = ("summary_income_equals_expenditure", "basic_plus_project_expenditure", "total_row_expenditure",
-               "hierarchy_expenditure", "three_public_items_sum_to_total", "three_public_vehicle_sum")
+CORE_CHECKS = (
+    "summary_income_equals_expenditure",
+    "basic_plus_project_expenditure",
+    "total_row_expenditure",
+    "hierarchy_expenditure",
+    "three_public_items_sum_to_total",
+    "three_public_vehicle_sum",
+)
 
 
 @pytest.mark.parametrize("city, doc", HAND_READ, ids=[f"{c}-{d['unit_name']}" for c, d in HAND_READ])
@@ -199,7 +235,8 @@ def test_the_core_checks_pass_on_documents_whose_own_sums_hold(real_sql, city, d
         pytest.skip("the document prints its 收入总计 blank: its summary check rightly fails")
     failing = real_sql(
         "select check_name, subject, expected_wan, actual_wan from dq_check_result join document_status using (document_id) "
-        f"where file_name = ? and dq_check_result.status = 'fail' and check_name in {CORE_CHECKS}", f"{city}/{doc['file']}",
+        f"where file_name = ? and dq_check_result.status = 'fail' and check_name in {CORE_CHECKS}",
+        f"{city}/{doc['file']}",
     )
     assert failing == []
 
@@ -220,7 +257,12 @@ def test_explain_names_the_page_and_row_of_a_pdf_figure(real_build):
     [social_security] = explain("fct_appropriation", f"{unit} and subject_code = '208'")
     assert "page 8 row" in social_security and "社会保障和就业支出 | 419.35" in social_security
     # the checks name the page too
-    [(cells,)] = duckdb.connect(str(warehouse), read_only=True).execute(
-        "select cells from dq_check_result join document_status using (document_id) "
-        "where unit_name = '广州市信访局' and check_name = 'three_public_items_sum_to_total'").fetchall()
+    [(cells,)] = (
+        duckdb.connect(str(warehouse), read_only=True)
+        .execute(
+            "select cells from dq_check_result join document_status using (document_id) "
+            "where unit_name = '广州市信访局' and check_name = 'three_public_items_sum_to_total'"
+        )
+        .fetchall()
+    )
     assert cells.startswith("page 15 row ")

@@ -16,10 +16,16 @@ from pipeline.shards import plan_shard, pool_size, shard_of
 REPO = Path(__file__).resolve().parent.parent
 
 
-def _step(built_transform="t1", current_transform="t1", built_staging="s1", current_staging="s1", published_staging="s1"):
-    return rebuild.dbt_step(built_transform=built_transform, current_transform=current_transform,
-                            built_staging=built_staging, current_staging=current_staging,
-                            published_staging=published_staging)
+def _step(
+    built_transform="t1", current_transform="t1", built_staging="s1", current_staging="s1", published_staging="s1"
+):
+    return rebuild.dbt_step(
+        built_transform=built_transform,
+        current_transform=current_transform,
+        built_staging=built_staging,
+        current_staging=current_staging,
+        published_staging=published_staging,
+    )
 
 
 def test_nothing_changed_means_no_dbt_work():
@@ -27,12 +33,19 @@ def test_nothing_changed_means_no_dbt_work():
 
 
 def test_a_changed_document_builds_incrementally_without_seeds_and_views():
-    assert _step(current_staging="s2").arguments == ["build", "--exclude", "resource_type:seed config.materialized:view"]
+    assert _step(current_staging="s2").arguments == [
+        "build",
+        "--exclude",
+        "resource_type:seed config.materialized:view",
+    ]
 
 
 def test_changed_code_or_a_first_build_refreshes_everything():
     assert _step(current_transform="t2").arguments == ["build", "--full-refresh"]
-    assert _step(built_transform=None, built_staging=None, published_staging=None).arguments == ["build", "--full-refresh"]
+    assert _step(built_transform=None, built_staging=None, published_staging=None).arguments == [
+        "build",
+        "--full-refresh",
+    ]
     # code changed and documents changed: still one full refresh
     assert _step(current_transform="t2", current_staging="s2").arguments == ["build", "--full-refresh"]
 
@@ -62,8 +75,10 @@ def test_stamps_round_trip_and_the_staged_documents_fingerprint_moves_with_them(
     rebuild.record_fingerprint(con, "transform", "abc")
     rebuild.record_fingerprint(con, "transform", "def")
     assert rebuild.stored_fingerprint(con, "transform") == "def"
-    con.execute("create table parsed.documents (document_id varchar, file_name varchar, sha256 varchar, status varchar, "
-                "unit_name varchar, year integer)")
+    con.execute(
+        "create table parsed.documents (document_id varchar, file_name varchar, sha256 varchar, status varchar, "
+        "unit_name varchar, year integer)"
+    )
     con.execute("create table parsed.unit_geography (unit_name varchar, admin_code varchar)")
     empty = rebuild.staging_fingerprint(con)
     con.execute("insert into parsed.documents values ('d1', 'a.txt', 'h1', 'loaded', '某单位', 2026)")
@@ -101,13 +116,23 @@ def test_the_definitions_load_from_a_fresh_clone_after_prepare(tmp_path):
     clone = tmp_path / "clone"
     subprocess.run(["git", "clone", "-q", str(REPO), str(clone)], check=True, timeout=120)
     env = {"PYTHONPATH": str(clone), "PATH": str(Path(sys.executable).parent) + ":/usr/bin:/bin", "HOME": str(tmp_path)}
-    load = [sys.executable, "-c", "import pipeline, pipeline.definitions as d; "
-            "assert pipeline.__file__.startswith(%r); print(len(list(d.defs.assets)), sorted(d.defs.resources))" % str(clone)]
+    load = [
+        sys.executable,
+        "-c",
+        "import pipeline, pipeline.definitions as d; "
+        f"assert pipeline.__file__.startswith({str(clone)!r}); print(len(list(d.defs.assets)), sorted(d.defs.resources))",
+    ]
     before = subprocess.run(load, cwd=clone, env=env, capture_output=True, text=True, timeout=300)
     assert before.returncode != 0 and "manifest" in before.stderr.lower()
     assert subprocess.run(["git", "status", "--porcelain"], cwd=clone, capture_output=True, text=True).stdout == ""
-    prepared = subprocess.run([sys.executable, "-m", "pipeline.cli", "prepare"], cwd=clone, env=env,
-                              capture_output=True, text=True, timeout=300)
+    prepared = subprocess.run(
+        [sys.executable, "-m", "pipeline.cli", "prepare"],
+        cwd=clone,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
     assert prepared.returncode == 0, prepared.stderr[-2000:]
     after = subprocess.run(load, cwd=clone, env=env, capture_output=True, text=True, timeout=300)
     assert after.returncode == 0, after.stderr[-2000:]

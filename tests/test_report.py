@@ -183,9 +183,7 @@ def report(warehouse, tmp_path_factory) -> Path:
 @pytest.fixture(scope="module")
 def has_staff(warehouse) -> bool:
     with duckdb.connect(str(warehouse), read_only=True) as con:
-        return "actual_staff" in {
-            row[0] for row in con.execute("describe mart_unit_year").fetchall()
-        }
+        return "actual_staff" in {row[0] for row in con.execute("describe mart_unit_year").fetchall()}
 
 
 def test_report_is_self_contained(report):
@@ -193,12 +191,8 @@ def test_report_is_self_contained(report):
     # Bokeh's inlined JavaScript names a MathJax CDN it would load for TeX labels (the report has
     # none): look at the markup, not inside scripts; Chromium's own record is checked below.
     markup = re.sub(r"<script\b[^>]*>.*?</script>", "<script></script>", page, flags=re.DOTALL)
-    assert not re.search(
-        r"""(src|href)=["']?(https?:)?//""", markup
-    )  # nothing fetched from the network
-    assert not [
-        tag for tag in re.findall(r"<script\b[^>]*>", page) if "src=" in tag
-    ]  # every script inline
+    assert not re.search(r"""(src|href)=["']?(https?:)?//""", markup)  # nothing fetched from the network
+    assert not [tag for tag in re.findall(r"<script\b[^>]*>", page) if "src=" in tag]  # every script inline
     assert "<link" not in markup  # every style inline
     name = "克孜勒苏柯尔克孜自治州社会保险中心"  # bokeh's JSON writes it \u-escaped
     assert (name in page or name.encode("unicode_escape").decode() in page) and "“三公”经费" in page
@@ -212,13 +206,9 @@ def seen(report, tmp_path_factory) -> dict:
 @needs_chromium
 def test_report_charts_and_tables_draw_in_headless_chromium(report, seen, sql, has_staff, tmp_path):
     first = seen["initial"]
-    assert seen["charts_drawn"] == (
-        "7" if has_staff else "6"
-    )  # the page script ran and filled every chart
+    assert seen["charts_drawn"] == ("7" if has_staff else "6")  # the page script ran and filled every chart
     assert first["fetched"] == []  # the page loaded nothing but itself
-    assert len(first["rects"]) == int(seen["charts_drawn"]) and all(
-        r["height"] > 60 for r in first["rects"]
-    )
+    assert len(first["rects"]) == int(seen["charts_drawn"]) and all(r["height"] > 60 for r in first["rects"])
     composition = next(f for f in first["figures"] if f["name"] == "composition")
     assert "阿克陶县社会保险中心" in composition["groups"]  # Chinese names label the bars
     [(unit_years,)] = sql("select count(*) from mart_unit_year")
@@ -233,10 +223,7 @@ def test_report_charts_and_tables_draw_in_headless_chromium(report, seen, sql, h
 @needs_chromium
 def test_every_label_a_reader_sees_is_in_chinese_and_english(seen):
     labels = seen["initial"]["labels"]
-    assert (
-        "基本支出 Basic expenditure (万元)" in labels
-        and "人员经费占基本支出 Personnel share of basic (%)" in labels
-    )
+    assert "基本支出 Basic expenditure (万元)" in labels and "人员经费占基本支出 Personnel share of basic (%)" in labels
     assert [label for label in labels if SNAKE_CASE.search(label)] == []  # never `basic_wan`
 
 
@@ -256,28 +243,20 @@ def test_report_without_staff_numbers_says_so_instead_of_a_per_staff_chart(wareh
 
 
 @needs_chromium
-def test_hostile_unit_name_is_shown_as_text_and_the_page_still_draws(
-    warehouse, has_staff, tmp_path
-):
+def test_hostile_unit_name_is_shown_as_text_and_the_page_still_draws(warehouse, has_staff, tmp_path):
     copy = tmp_path / "budget.duckdb"
     shutil.copy(warehouse, copy)
     with duckdb.connect(str(copy)) as con:
-        [(key,)] = con.execute(
-            "select unit_key from dim_unit where unit_name = '阿克陶县社会保险中心'"
-        ).fetchall()
+        [(key,)] = con.execute("select unit_key from dim_unit where unit_name = '阿克陶县社会保险中心'").fetchall()
         rename_unit(con, key, HOSTILE)
     report = build_report(copy, tmp_path / "report.html")
     page = report.read_text(encoding="utf-8")
-    assert (
-        "</script><!--<script>alert(1)" not in page and "\x1b" not in page
-    )  # embedded as data, escaped
+    assert "</script><!--<script>alert(1)" not in page and "\x1b" not in page  # embedded as data, escaped
     seen = probe(report, tmp_path)
     assert seen["charts_drawn"] == ("7" if has_staff else "6")
     first = seen["initial"]
     assert all(r["height"] > 60 for r in first["rects"])
-    assert (
-        HOSTILE in first["tables"]["table_units"]["unit_names"]
-    )  # the table shows the name as it is
+    assert HOSTILE in first["tables"]["table_units"]["unit_names"]  # the table shows the name as it is
     composition = next(f for f in first["figures"] if f["name"] == "composition")
     # on the axis: the escape made visible, the name cut at 32 characters; the tooltip has it in full
     assert "</script><!--<script>alert(1)␛[…" in composition["groups"]
@@ -298,9 +277,7 @@ def warehouse_of_1000_units(warehouse, tmp_path_factory) -> Path:
 
 @pytest.fixture(scope="module")
 def report_of_1000_units(warehouse_of_1000_units, tmp_path_factory) -> Path:
-    report = build_report(
-        warehouse_of_1000_units, tmp_path_factory.mktemp("report_1000") / "report.html"
-    )
+    report = build_report(warehouse_of_1000_units, tmp_path_factory.mktemp("report_1000") / "report.html")
     print(f"\n1,000-unit report: {report.stat().st_size / 1e6:.2f} MB at {report}")
     return report
 
@@ -342,44 +319,29 @@ def test_report_of_1000_units_fits_a_1280_px_window(seen_1000):
     for rect in first["rects"]:
         assert rect["right"] <= first["innerWidth"] and rect["height"] <= 1200
     for figure in first["figures"]:
-        assert figure["widest_label"] < figure["frame_left"], figure[
-            "name"
-        ]  # axis labels have the room they need
+        assert figure["widest_label"] < figure["frame_left"], figure["name"]  # axis labels have the room they need
 
 
 @needs_chromium
-def test_report_of_1000_units_shows_the_top_20_and_one_bar_for_the_rest(
-    seen_1000, warehouse_of_1000_units
-):
+def test_report_of_1000_units_shows_the_top_20_and_one_bar_for_the_rest(seen_1000, warehouse_of_1000_units):
     with duckdb.connect(str(warehouse_of_1000_units), read_only=True) as con:
         [(units,)] = con.execute("select count(distinct unit_key) from mart_unit_year").fetchall()
     composition = next(f for f in seen_1000["initial"]["figures"] if f["name"] == "composition")
     assert len(composition["groups"]) == 21
-    assert (
-        composition["groups"][-1]
-        == f"其他 {units - 20:,} 个单位（平均）Other {units - 20:,} units (average)"
-    )
+    assert composition["groups"][-1] == f"其他 {units - 20:,} 个单位（平均）Other {units - 20:,} units (average)"
     assert f"top 20 of {units:,} units" in composition["title"]
-    per_wan = next(
-        f for f in seen_1000["initial"]["figures"] if f["name"] == "three_public_per_wan"
-    )
-    assert per_wan["groups"][-1].startswith(
-        f"其他 {units - 20:,} 个单位（合并）"
-    )  # ratios pool the rest
+    per_wan = next(f for f in seen_1000["initial"]["figures"] if f["name"] == "three_public_per_wan")
+    assert per_wan["groups"][-1].startswith(f"其他 {units - 20:,} 个单位（合并）")  # ratios pool the rest
 
 
 @needs_chromium
-def test_place_filter_lists_the_places_and_refilters_every_chart_and_table(
-    seen_1000, warehouse_of_1000_units
-):
+def test_place_filter_lists_the_places_and_refilters_every_chart_and_table(seen_1000, warehouse_of_1000_units):
     places = seen_1000["initial"]["selects"][0]
     assert places[0].startswith("全部地区 All places")
     assert any(p.startswith("昌吉回族自治州（新疆维吾尔自治区）") for p in places)
     assert any(p.startswith("塔什库尔干塔吉克自治县（喀什地区）") for p in places)
     with duckdb.connect(str(warehouse_of_1000_units), read_only=True) as con:
-        units = con.execute(
-            "select unit_key, unit_name from dim_unit where prefecture_code = '652300'"
-        ).fetchall()
+        units = con.execute("select unit_key, unit_name from dim_unit where prefecture_code = '652300'").fetchall()
         names = {name for _, name in units}
         [(unit_years,)] = con.execute(
             "select count(*) from mart_unit_year join dim_unit using (unit_key) where prefecture_code = '652300'"

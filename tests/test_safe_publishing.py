@@ -28,9 +28,21 @@ with engine.connect() as con:  # held open for the whole build, as a BI tool doe
 print(queries)
 """
 
-MARTS = ["dim_unit", "dim_year", "dim_subject", "fct_appropriation", "fct_economic_spending", "fct_three_public",
-         "fct_assets", "fct_project", "fct_budget_change", "fct_table_line", "mart_unit_year", "document_status",
-         "dq_check_result"]
+MARTS = [
+    "dim_unit",
+    "dim_year",
+    "dim_subject",
+    "fct_appropriation",
+    "fct_economic_spending",
+    "fct_three_public",
+    "fct_assets",
+    "fct_project",
+    "fct_budget_change",
+    "fct_table_line",
+    "mart_unit_year",
+    "document_status",
+    "dq_check_result",
+]
 
 
 def _snapshot(warehouse: Path) -> dict[str, list]:
@@ -39,7 +51,9 @@ def _snapshot(warehouse: Path) -> dict[str, list]:
 
 
 def test_a_bi_client_holding_the_warehouse_open_is_never_blocked_during_a_build(warehouse, tmp_path):
-    reader = subprocess.Popen([sys.executable, "-c", READER, str(warehouse), "25"], stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    reader = subprocess.Popen(
+        [sys.executable, "-c", READER, str(warehouse), "25"], stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True
+    )
     time.sleep(1.5)
     result = build_warehouse(RAW, warehouse)  # rebuild and publish over the file the reader holds
     assert result.returncode == 0, result.stderr[-2000:]
@@ -54,8 +68,14 @@ def test_a_build_killed_midway_leaves_the_published_warehouse_intact(warehouse, 
     before = _snapshot(warehouse)
     budget = Path(sys.executable).parent / "budget"
     env = dict(os.environ)
-    process = subprocess.Popen([str(budget), "build", "--raw-dir", str(RAW), "--warehouse", str(warehouse)],
-                               stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, env=env, start_new_session=True)
+    process = subprocess.Popen(
+        [str(budget), "build", "--raw-dir", str(RAW), "--warehouse", str(warehouse)],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+        env=env,
+        start_new_session=True,
+    )
     # wait until dbt is writing the build database, then kill the whole process group
     build_db = warehouse.parent / ".build" / warehouse.name
     deadline = time.time() + 60

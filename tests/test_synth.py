@@ -31,9 +31,24 @@ def test_same_seed_same_corpus(tmp_path):
 def test_synthetic_corpus_in_every_layout_is_read_back_accurately(tmp_path):
     corpus = tmp_path / "corpus"
     budget = Path(sys.executable).parent / "budget"
-    result = subprocess.run([str(budget), "synth", "--units", "4", "--years", "2025,2026",
-                             "--layouts", "text,pdf,markdown,html", "--out", str(corpus), "--seed", "3"],
-                            capture_output=True, text=True)
+    result = subprocess.run(
+        [
+            str(budget),
+            "synth",
+            "--units",
+            "4",
+            "--years",
+            "2025,2026",
+            "--layouts",
+            "text,pdf,markdown,html",
+            "--out",
+            str(corpus),
+            "--seed",
+            "3",
+        ],
+        capture_output=True,
+        text=True,
+    )
     assert result.returncode == 0, result.stderr
     assert {p.suffix for p in corpus.iterdir()} == {".txt", ".pdf", ".md", ".html", ".json"}
     warehouse = tmp_path / "budget.duckdb"
@@ -42,8 +57,10 @@ def test_synthetic_corpus_in_every_layout_is_read_back_accurately(tmp_path):
         assert con.execute("select count(*) from document_status where status = 'loaded'").fetchone()[0] == 8
         assert con.execute("select count(*) from dim_unit where is_place_resolved").fetchone()[0] == 4
         # internally consistent: sums, splits and cross-table restatements all reconcile
-        failing = con.execute("select check_name from dq_check_result where status = 'fail' "
-                              "and check_name not in ('empty_table_has_statement')").fetchall()
+        failing = con.execute(
+            "select check_name from dq_check_result where status = 'fail' "
+            "and check_name not in ('empty_table_has_statement')"
+        ).fetchall()
         assert failing == []
     report = field_accuracy(warehouse, corpus)
     assert report["fields"] > 300

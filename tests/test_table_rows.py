@@ -28,8 +28,17 @@ def test_subject_code_and_name(cells, code, name):
 
 @pytest.mark.parametrize(
     "text, value",
-    [("1,462.90", "1462.90"), ("3, 245. 06", "3245.06"), ("<b>9.54</b>", "9.54"), ("56. <b>4</b> 6", "56.46"),
-     ("", None), ("-", None), ("4 20", None), ("7, 10, 10", None), ("１２３．５", "123.5")],
+    [
+        ("1,462.90", "1462.90"),
+        ("3, 245. 06", "3245.06"),
+        ("<b>9.54</b>", "9.54"),
+        ("56. <b>4</b> 6", "56.46"),
+        ("", None),
+        ("-", None),
+        ("4 20", None),
+        ("7, 10, 10", None),
+        ("１２３．５", "123.5"),
+    ],
 )
 def test_amounts_mean_what_they_say(text, value):
     parsed = parse_amount(text)

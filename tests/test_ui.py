@@ -22,19 +22,26 @@ _AUTOMATION = """
 
 
 def _graphql(port: int, query: str) -> dict:
-    request = urllib.request.Request(f"http://127.0.0.1:{port}/graphql", data=json.dumps({"query": query}).encode(),
-                                     headers={"Content-Type": "application/json"})
+    request = urllib.request.Request(
+        f"http://127.0.0.1:{port}/graphql",
+        data=json.dumps({"query": query}).encode(),
+        headers={"Content-Type": "application/json"},
+    )
     with urllib.request.urlopen(request, timeout=10) as response:
         return json.loads(response.read())
-
-
 
 
 def test_ui_starts_with_automation_off_and_stops_everything_on_sigterm(warehouse, tmp_path):
     port = free_port()
     env = dict(os.environ, DAGSTER_HOME=str(tmp_path / "dagster_home"))
-    ui = subprocess.Popen([str(BUDGET), "ui", "--port", str(port), "--warehouse", str(warehouse)], env=env,
-                          stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, start_new_session=True)
+    ui = subprocess.Popen(
+        [str(BUDGET), "ui", "--port", str(port), "--warehouse", str(warehouse)],
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+        start_new_session=True,
+    )
     try:
         deadline, answer = time.monotonic() + 180, None
         while time.monotonic() < deadline and ui.poll() is None:
@@ -48,7 +55,9 @@ def test_ui_starts_with_automation_off_and_stops_everything_on_sigterm(warehouse
         assert answer and answer["data"]["repositoriesOrError"]["nodes"], (answer, ui.poll())
         [repository] = answer["data"]["repositoriesOrError"]["nodes"]
         assert repository["location"]["name"] == "budget_warehouse"
-        assert {s["name"]: s["scheduleState"]["status"] for s in repository["schedules"]} == {"nightly_build": "STOPPED"}
+        assert {s["name"]: s["scheduleState"]["status"] for s in repository["schedules"]} == {
+            "nightly_build": "STOPPED"
+        }
         assert {s["name"]: s["sensorState"]["status"] for s in repository["sensors"]}["raw_files_sensor"] == "STOPPED"
     finally:
         ui.send_signal(signal.SIGTERM)

@@ -9,7 +9,7 @@ from pipeline.tables import columns, kinds, lines
 def test_every_table_kind_the_parser_recognises_is_in_the_vocabulary():
     recognised = {kind for kind, _, _ in kinds._RULES}
     assert recognised == set(vocabulary.table_kinds()) | set(vocabulary.unread_table_kinds())
-    assert kinds.STANDARD_KINDS == list(vocabulary.table_kinds())
+    assert list(vocabulary.table_kinds()) == kinds.STANDARD_KINDS
 
 
 def test_narrative_facts_pivoted_by_dbt_are_the_facts_the_parser_states():
@@ -20,7 +20,12 @@ def test_narrative_facts_pivoted_by_dbt_are_the_facts_the_parser_states():
 
 def test_three_public_items_pivoted_are_items_the_parser_reads():
     read = {key for _, key in lines._THREE_PUBLIC_ITEMS}
-    beside = {"operating_funds", "administrative_funds", "meeting_funds", "training_funds"}  # printed beside 三公, not part of it
+    beside = {
+        "operating_funds",
+        "administrative_funds",
+        "meeting_funds",
+        "training_funds",
+    }  # printed beside 三公, not part of it
     assert set(vocabulary.three_public_items()) == read - beside
 
 

@@ -20,8 +20,9 @@ def _shard_asset(index: int) -> dg.AssetsDefinition:
         ins={"raw_documents": dg.AssetIn()},
         description=f"Parse the raw documents of shard {index} (content hash mod {SHARDS}) into their own DuckDB file.",
     )
-    def parse_one_shard(context: dg.AssetExecutionContext, paths: BuildPaths, parsing: ParseSettings,
-                        raw_documents: list[dict]) -> dg.MaterializeResult:
+    def parse_one_shard(
+        context: dg.AssetExecutionContext, paths: BuildPaths, parsing: ParseSettings, raw_documents: list[dict]
+    ) -> dg.MaterializeResult:
         with paths.step_lock(f"parse_shard_{index}"):
             counts = parse_shard(index, raw_documents, parsing.workers, paths.settings.build_dir)
         context.log.info(f"shard {index}: {counts}")
@@ -35,8 +36,12 @@ parse_shards = [_shard_asset(i) for i in range(SHARDS)]
 
 @dg.multi_asset(
     specs=[
-        dg.AssetSpec(["parsed", name], group_name="parse", deps=[s.key for s in parse_shards],
-                     description=f"Parsed {name} of every raw document.")
+        dg.AssetSpec(
+            ["parsed", name],
+            group_name="parse",
+            deps=[s.key for s in parse_shards],
+            description=f"Parsed {name} of every raw document.",
+        )
         for name in PARSED_TABLES
     ],
     can_subset=False,
@@ -46,7 +51,11 @@ def parsed_tables(context: dg.AssetExecutionContext, paths: BuildPaths):
     # DuckDB's working memory is returned to the OS only when its process ends: merge in a
     # short-lived child so the long-running process stays small however large the corpus.
     with paths.step_lock("parsed_tables"):
-        counts = in_child_process(assemble_staging, str(s.build_db), [str(shard_db(s.build_dir, i)) for i in range(SHARDS)])
-    context.log.info(f"staging: {counts['documents_changed']} documents changed, {counts['unit_names_resolved']} unit names placed")
+        counts = in_child_process(
+            assemble_staging, str(s.build_db), [str(shard_db(s.build_dir, i)) for i in range(SHARDS)]
+        )
+    context.log.info(
+        f"staging: {counts['documents_changed']} documents changed, {counts['unit_names_resolved']} unit names placed"
+    )
     for name in PARSED_TABLES:
         yield dg.MaterializeResult(asset_key=["parsed", name], metadata={"rows": counts[name]})

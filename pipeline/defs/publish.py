@@ -15,7 +15,9 @@ from pipeline.warehouse import publish
 PUBLISHED_TABLES = [spec.key for spec in dbt_models.specs if "published" in spec.tags]
 
 
-@dg.asset(group_name="publish", deps=PUBLISHED_TABLES, description="The warehouse analysts and BI tools read (read-only).")
+@dg.asset(
+    group_name="publish", deps=PUBLISHED_TABLES, description="The warehouse analysts and BI tools read (read-only)."
+)
 def published_warehouse(context: dg.AssetExecutionContext, paths: BuildPaths) -> dg.MaterializeResult:
     s = paths.settings
     with paths.step_lock("published_warehouse"):
@@ -23,8 +25,11 @@ def published_warehouse(context: dg.AssetExecutionContext, paths: BuildPaths) ->
     return dg.MaterializeResult(metadata={"path": str(path), "size_bytes": path.stat().st_size})
 
 
-@dg.asset(group_name="publish", deps=[published_warehouse],
-          description="Every mart as Parquet partitioned by year, beside the warehouse (parquet/).")
+@dg.asset(
+    group_name="publish",
+    deps=[published_warehouse],
+    description="Every mart as Parquet partitioned by year, beside the warehouse (parquet/).",
+)
 def parquet_export(context: dg.AssetExecutionContext, paths: BuildPaths) -> dg.MaterializeResult:
     s = paths.settings
     with paths.step_lock("parquet_export"):

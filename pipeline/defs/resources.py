@@ -58,9 +58,13 @@ class PublishedWarehouse(dg.ConfigurableResource):
 
 @dg.definitions
 def resources() -> dg.Definitions:
-    return dg.Definitions(resources={
-        "paths": BuildPaths(raw_dir=_from_environment(config.RAW_DIR), warehouse=_from_environment(config.WAREHOUSE)),
-        "parsing": ParseSettings(workers=_from_environment(config.PARSE_WORKERS, as_int=True)),
-        "published": PublishedWarehouse(warehouse=_from_environment(config.WAREHOUSE)),
-        "dbt": dbt_resource(),
-    })
+    return dg.Definitions(
+        resources={
+            "paths": BuildPaths(
+                raw_dir=_from_environment(config.RAW_DIR), warehouse=_from_environment(config.WAREHOUSE)
+            ),
+            "parsing": ParseSettings(workers=_from_environment(config.PARSE_WORKERS, as_int=True)),
+            "published": PublishedWarehouse(warehouse=_from_environment(config.WAREHOUSE)),
+            "dbt": dbt_resource(),
+        }
+    )

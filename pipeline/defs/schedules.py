@@ -10,7 +10,9 @@ from pipeline.config import NIGHTLY_CRON, automation_on
 # one process per shard, no pool inside it. (`budget build` runs in process and passes its own.)
 _ONE_WORKER_PER_SHARD = {"resources": {"parsing": {"config": {"workers": 1}}}}
 
-build_warehouse = dg.define_asset_job("build_warehouse", selection=dg.AssetSelection.all(), config=_ONE_WORKER_PER_SHARD)
+build_warehouse = dg.define_asset_job(
+    "build_warehouse", selection=dg.AssetSelection.all(), config=_ONE_WORKER_PER_SHARD
+)
 
 # The same build with every step (the parse shards side by side) on a Dask cluster:
 # run config {"execution": {"config": {"cluster": {"existing": {"address": "tcp://scheduler:8786"}}}}}

@@ -37,7 +37,8 @@ class BudgetDbtTranslator(DagsterDbtTranslator):
 @dbt_assets(
     manifest=dbt_project.manifest_path,
     dagster_dbt_translator=BudgetDbtTranslator(
-        settings=DagsterDbtTranslatorSettings(enable_asset_checks=True, enable_source_tests_as_checks=True)),
+        settings=DagsterDbtTranslatorSettings(enable_asset_checks=True, enable_source_tests_as_checks=True)
+    ),
 )
 def dbt_models(context: dg.AssetExecutionContext, dbt: DbtCliResource, paths: BuildPaths):
     with paths.step_lock("dbt_models"):
@@ -48,8 +49,10 @@ def _build_models(context: dg.AssetExecutionContext, dbt: DbtCliResource, s):
     with connect(s.build_db) as con:
         current = {"transform": transform_fingerprint(), "staging": staging_fingerprint(con)}
         step = dbt_step(
-            built_transform=stored_fingerprint(con, "transform"), current_transform=current["transform"],
-            built_staging=stored_fingerprint(con, "staging"), current_staging=current["staging"],
+            built_transform=stored_fingerprint(con, "transform"),
+            current_transform=current["transform"],
+            built_staging=stored_fingerprint(con, "staging"),
+            current_staging=current["staging"],
             published_staging=published_fingerprint(s.warehouse, "staging"),
         )
     context.log.info(step.reason)

@@ -32,7 +32,12 @@ _RULES: list[tuple[str, str, str, str]] = [
     ("totals", "project", rf"项目支出\s*(?:为)?\s*{NUM}\s*万元", "wan"),
     ("totals", "personnel", rf"人员经费\s*(?:为)?\s*{NUM}\s*万元", "wan"),
     ("totals", "public", rf"公用经费\s*(?:为)?\s*{NUM}\s*万元", "wan"),
-    ("operating_funds", "operating_funds", rf"(?:机关|单位|事业单位)?运行经费[^。；\d]{{0,20}}?(?:预算|为|安排|支出)\s*(?:为|数为)?\s*{NUM}\s*万元", "wan"),
+    (
+        "operating_funds",
+        "operating_funds",
+        rf"(?:机关|单位|事业单位)?运行经费[^。；\d]{{0,20}}?(?:预算|为|安排|支出)\s*(?:为|数为)?\s*{NUM}\s*万元",
+        "wan",
+    ),
     ("procurement", "procurement_total", rf"政府采购预算\s*(?:总额)?\s*(?:为|共)?\s*{NUM}\s*万元", "wan"),
     ("procurement", "procurement_goods", rf"货物(?:类)?(?:预算)?\s*(?:为)?\s*{NUM}\s*万元", "wan"),
     ("procurement", "procurement_works", rf"工程(?:类)?(?:预算)?\s*(?:为)?\s*{NUM}\s*万元", "wan"),
@@ -60,16 +65,36 @@ _RULES: list[tuple[str, str, str, str]] = [
     ("assets", "vehicle_retired_cadre_count", r"离退休干部用车\s*(\d+)\s*辆", "count"),
     ("assets", "furniture_value", rf"办公家具\s*价值\s*{NUM}\s*万元", "wan"),
     ("assets", "other_assets_value", rf"其他资产\s*价值\s*{NUM}\s*万元", "wan"),
-    ("assets", "equipment_over_50w_count", r"(?<!购置)(?<!安排)(?:单价|价值|单位价值)*\s*50\s*万元(?:[（(]含[)）])?以上[^，。；\d]{0,16}?(\d+)\s*台", "count"),
-    ("assets", "equipment_over_100w_count", r"(?<!购置)(?:单价|价值|单位价值)*\s*100\s*万元(?:[（(]含[)）])?以上[^，。；\d]{0,16}?(\d+)\s*台", "count"),
+    (
+        "assets",
+        "equipment_over_50w_count",
+        r"(?<!购置)(?<!安排)(?:单价|价值|单位价值)*\s*50\s*万元(?:[（(]含[)）])?以上[^，。；\d]{0,16}?(\d+)\s*台",
+        "count",
+    ),
+    (
+        "assets",
+        "equipment_over_100w_count",
+        r"(?<!购置)(?:单价|价值|单位价值)*\s*100\s*万元(?:[（(]含[)）])?以上[^，。；\d]{0,16}?(\d+)\s*台",
+        "count",
+    ),
     ("performance", "overall_target_count", r"整体(?:预算)?绩效目标\s*(\d+)\s*个", "count"),
-    ("performance", "overall_target_amount", rf"整体(?:预算)?绩效目标\s*\d+\s*个[，,]?\s*涉及(?:预算)?金额\s*{NUM}\s*万元", "wan"),
+    (
+        "performance",
+        "overall_target_amount",
+        rf"整体(?:预算)?绩效目标\s*\d+\s*个[，,]?\s*涉及(?:预算)?金额\s*{NUM}\s*万元",
+        "wan",
+    ),
     ("performance", "project_count", r"(?:项目共|绩效目标的项目)\s*(\d+)\s*个", "count"),
     ("performance", "target_project_amount", rf"涉及项目预算资金\s*{NUM}\s*万元", "wan"),
     ("performance", "fiscal_project_amount", rf"(?<!非)财政拨款项目涉及(?:预算)?金额\s*{NUM}\s*万元", "wan"),
     ("performance", "nonfiscal_project_amount", rf"非财政拨款项目涉及(?:预算)?金额\s*{NUM}\s*万元", "wan"),
     # staff as the 部门/单位基本情况 states them: “编制数59,实有人数94人” (the totals: 行政编制/事业编制 are parts)
-    ("staff", "authorized_staff", r"(?<!行政)(?<!事业)(?:核定)?(?:人员)?编制(?:人)?数?\s*(?:为|共|合计)?\s*(\d+)\s*(?:人|名|个)?(?![\d.万年月])", "count"),
+    (
+        "staff",
+        "authorized_staff",
+        r"(?<!行政)(?<!事业)(?:核定)?(?:人员)?编制(?:人)?数?\s*(?:为|共|合计)?\s*(\d+)\s*(?:人|名|个)?(?![\d.万年月])",
+        "count",
+    ),
     ("staff", "actual_staff", r"实有(?:人数|人员)\s*(?:为|共|合计)?\s*(\d+)\s*(?:人|名)?(?![\d.万年月])", "count"),
     ("three_public", "total", rf'三公["”]?经费(?:支出)?(?:预算)?(?:支出)?数?(?:为|共|合计)?\s*{NUM}\s*万元', "wan"),
     ("three_public", "overseas", rf"三公.*?因公出国[（(]境[)）]费用?\s*{NUM}\s*万元", "wan"),
@@ -96,11 +121,22 @@ def extract_facts(paragraph_list: list[Paragraph]) -> list[NarrativeFact]:
             if fact_id in facts:
                 continue
             wanted = _SECTION_OF_KIND.get(kind)
-            if wanted and para.section not in (wanted, None) and not (kind == "operating_funds" and "运行经费" in para.text):
+            if (
+                wanted
+                and para.section not in (wanted, None)
+                and not (kind == "operating_funds" and "运行经费" in para.text)
+            ):
                 continue
             if kind == "staff" and para.section == "performance":  # 绩效 targets count people too
                 continue
-            if kind == "totals" and para.section not in ("overview", "income", "expenditure", "gpb", "gpb_basic", "fiscal"):
+            if kind == "totals" and para.section not in (
+                "overview",
+                "income",
+                "expenditure",
+                "gpb",
+                "gpb_basic",
+                "fiscal",
+            ):
                 continue
             # the department's 基本/项目 split (the 支出总表's) is stated where the whole budget is,
             # not in the 一般公共预算 or 财政拨款 sections, which split a part of it

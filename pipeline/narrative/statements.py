@@ -93,7 +93,9 @@ def extract_changes(paragraph_list: list[Paragraph]) -> list[BudgetChange]:
             last_end = match.end()
             amount = _AMOUNT.search(window)
             label = window[: amount.start()] if amount else window
-            label = re.sub(r"^[\s，,、]*(?:[-*•]\s*)?(?:\d+[.、．]|[（(]?[一二三四五六七八九十\d]+[)）、])?\s*", "", label)
+            label = re.sub(
+                r"^[\s，,、]*(?:[-*•]\s*)?(?:\d+[.、．]|[（(]?[一二三四五六七八九十\d]+[)）、])?\s*", "", label
+            )
             label = re.sub(r"[:：]?\s*(?:20\d\d\s*年)?\s*(?:预算数为|预算为|为)?\s*$", "", label).strip(" ，,：:")
             label = tidy_name(label)
             if match.group("flat"):
@@ -114,7 +116,10 @@ def extract_changes(paragraph_list: list[Paragraph]) -> list[BudgetChange]:
             current = Decimal(amount.group(1).replace(",", "")) if amount else None
             if not label and current is None:
                 continue
-            if "预算执行数为" in text[window_start : match.start()] and "预算安排" in text[window_start : match.start()]:
+            if (
+                "预算执行数为" in text[window_start : match.start()]
+                and "预算安排" in text[window_start : match.start()]
+            ):
                 continue  # an execution-based item statement: read by extract_execution_items
             changes.append(
                 BudgetChange(
@@ -158,13 +163,22 @@ def extract_execution_items(paragraph_list: list[Paragraph]) -> list[BudgetChang
         prior = Decimal(match.group("prior").replace(",", ""))
         sign = -1 if match.group("dir") in ("减少", "下降") else 1
         label = tidy_name(match.group("label"))
-        changes.append(BudgetChange(
-            section=para.section, item_kind="function_item", item_label=label,
-            subject_path=tuple(m.group("name").strip() for m in _ITEM_PATH.finditer(label)),
-            subject_code=stated_code(label), current_wan=current, change_wan=current - prior,
-            change_pct=sign * Decimal(match.group("pct").replace(",", "")), prior_basis="execution",
-            sentence=match.group(0)[:500], line=para.line, page=para.page,
-        ))
+        changes.append(
+            BudgetChange(
+                section=para.section,
+                item_kind="function_item",
+                item_label=label,
+                subject_path=tuple(m.group("name").strip() for m in _ITEM_PATH.finditer(label)),
+                subject_code=stated_code(label),
+                current_wan=current,
+                change_wan=current - prior,
+                change_pct=sign * Decimal(match.group("pct").replace(",", "")),
+                prior_basis="execution",
+                sentence=match.group(0)[:500],
+                line=para.line,
+                page=para.page,
+            )
+        )
     return changes
 
 

@@ -97,10 +97,7 @@ def _source(frame: pl.DataFrame, columns: list[str]) -> ColumnDataSource:
         series = frame[name]
         if series.dtype == pl.String:
             data[name] = series.fill_null("").to_list()
-        elif (
-            series.dtype in (pl.Int8, pl.Int16, pl.Int32, pl.UInt8, pl.UInt16, pl.UInt32)
-            and series.null_count() == 0
-        ):
+        elif series.dtype in (pl.Int8, pl.Int16, pl.Int32, pl.UInt8, pl.UInt16, pl.UInt32) and series.null_count() == 0:
             data[name] = series.cast(pl.Int32).to_numpy()
         elif series.dtype == pl.Float32:  # ranks and counts: exact, half the bytes
             data[name] = series.to_numpy().astype(np.float32)
@@ -113,9 +110,7 @@ def _place_options(units: pl.DataFrame) -> dict[str, list[tuple[str, str]]]:
     """The place filter: every region, prefecture and county the units are in, with unit counts."""
     one = units.unique("unit_key")
 
-    def options(
-        kind: str, code: str, name: str, context: str | None = None
-    ) -> list[tuple[str, str]]:
+    def options(kind: str, code: str, name: str, context: str | None = None) -> list[tuple[str, str]]:
         rows = (
             one.filter(pl.col(code).is_not_null() & (pl.col(code) != ""))
             .group_by(code)
@@ -170,11 +165,7 @@ def _filters(units: pl.DataFrame) -> dict:
             width=190,
             options=[
                 ("all", "全部层级 All levels"),
-                *[
-                    (lv, f"{LEVELS.get(lv, lv)} · {level_counts[lv]:,}")
-                    for lv in LEVELS
-                    if level_counts.get(lv)
-                ],
+                *[(lv, f"{LEVELS.get(lv, lv)} · {level_counts[lv]:,}") for lv in LEVELS if level_counts.get(lv)],
             ],
         ),
         "utype": Select(
@@ -184,10 +175,7 @@ def _filters(units: pl.DataFrame) -> dict:
             width=260,
             options=[
                 ("all", f"全部类型 All unit types · {one.height:,}"),
-                *[
-                    (f"t:{t}", f"{t} · {c:,}")
-                    for t, c in sorted(type_counts.items(), key=lambda tc: (-tc[1], tc[0]))
-                ],
+                *[(f"t:{t}", f"{t} · {c:,}") for t, c in sorted(type_counts.items(), key=lambda tc: (-tc[1], tc[0]))],
             ],
         ),
         "search": TextInput(
@@ -216,7 +204,9 @@ def _charts(data: ReportData) -> tuple[dict, list[dict]]:
         roots[section] = root
         specs.append(spec)
 
-    label = lambda column: METRICS[column].label
+    def label(column: str) -> str:
+        return METRICS[column].label
+
     add(
         "composition",
         stack_chart(
@@ -376,9 +366,7 @@ def _unit_fields(data: ReportData) -> list[Field]:
                 "personnel_share_of_basic",
             )
         ],
-        Field(
-            "three_public_yuan_per_wan", METRICS["three_public_per_wan_of_total"].label, "per_wan"
-        ),
+        Field("three_public_yuan_per_wan", METRICS["three_public_per_wan_of_total"].label, "per_wan"),
         *[Field.metric(s) for s in data.staff],
         Field("completeness", METRICS["completeness_score"].label, "score"),
         Field("unit_type", "单位类型 Unit type"),
@@ -441,9 +429,7 @@ def _peer_columns(units: pl.DataFrame, peers: pl.DataFrame, metrics: list[dict])
         if m["value"] not in units.columns:
             source = pl.col(m["key"]) if m["key"] in units.columns else pl.col("peer_value")
             units = units.with_columns((source * m["scale"]).alias(m["value"]))
-        units = units.with_columns(
-            (pl.col(m["value"]) - pl.col(m["median"])).alias(m["difference"])
-        ).drop("peer_value")
+        units = units.with_columns((pl.col(m["value"]) - pl.col(m["median"])).alias(m["difference"])).drop("peer_value")
     return units
 
 
@@ -460,9 +446,7 @@ def _tables(
     )
 
     # The peer table shows one metric at a time: the same unit columns, that metric's columns.
-    leading = table_columns(
-        [Field("unit_name", "单位 Unit"), Field("year", "年度 Year", "year", 90)], widths
-    )
+    leading = table_columns([Field("unit_name", "单位 Unit"), Field("year", "年度 Year", "year", 90)], widths)
     trailing = table_columns(
         [
             Field("level_label", "同类层级 Peer level", width=170),
@@ -482,9 +466,7 @@ def _tables(
                     Field(m["rank"], "排名 Rank", "int", 100),
                     Field(m["count"], "同类数 Peers", "int", 110),
                     Field(m["median"], f"同类中位数 Peer median ({unit})", m["kind"]),
-                    Field(
-                        m["difference"], f"与中位数之差 Difference from median ({unit})", m["kind"]
-                    ),
+                    Field(m["difference"], f"与中位数之差 Difference from median ({unit})", m["kind"]),
                 ]
             )
             + trailing
@@ -493,18 +475,13 @@ def _tables(
     column_sets = {m["key"]: metric_columns(m) for m in peer_metrics}
     first = peer_metrics[0] if peer_metrics else None
     ranked = data.unit_years[first["rank"]].is_not_null().sum() if first else 0
-    peer_table, _, peer_count, peer_filter = data_table(
-        "peers", [], widths, source=units_src, rows=ranked
-    )
+    peer_table, _, peer_count, peer_filter = data_table("peers", [], widths, source=units_src, rows=ranked)
     peer_table.columns = column_sets[first["key"]] if first else leading + trailing
     peer_select = Select(
         title="指标 Metric",
         value=first["key"] if first else "",
         width=420,
-        options=[
-            (m["key"], METRICS[m["key"]].label if m["key"] in METRICS else m["key"])
-            for m in peer_metrics
-        ],
+        options=[(m["key"], METRICS[m["key"]].label if m["key"] in METRICS else m["key"]) for m in peer_metrics],
     )
 
     check_table, _, check_count, check_filter = data_table(
@@ -512,15 +489,9 @@ def _tables(
     )
 
     roots = {
-        "units_table": column(
-            unit_count, unit_table, sizing_mode="stretch_width", name="units_table"
-        ),
-        "peers_table": column(
-            peer_select, peer_count, peer_table, sizing_mode="stretch_width", name="peers_table"
-        ),
-        "checks_table": column(
-            check_count, check_table, sizing_mode="stretch_width", name="checks_table"
-        ),
+        "units_table": column(unit_count, unit_table, sizing_mode="stretch_width", name="units_table"),
+        "peers_table": column(peer_select, peer_count, peer_table, sizing_mode="stretch_width", name="peers_table"),
+        "checks_table": column(check_count, check_table, sizing_mode="stretch_width", name="checks_table"),
     }
     specs = {
         "units": {
@@ -552,14 +523,8 @@ def _sections(data: ReportData, chart_roots: dict) -> list[dict]:
     units = data.unit_years
     staff_note = []
     if data.staff:
-        stated = (
-            units.filter(pl.col("actual_staff").is_not_null()).height
-            if "actual_staff" in data.staff
-            else 0
-        )
-        staff_note = [
-            f"{stated:,} / {units.height:,} 个单位年度说明了实有人数 · unit-years state their actual staff"
-        ]
+        stated = units.filter(pl.col("actual_staff").is_not_null()).height if "actual_staff" in data.staff else 0
+        staff_note = [f"{stated:,} / {units.height:,} 个单位年度说明了实有人数 · unit-years state their actual staff"]
     else:
         staff_note = [
             (
@@ -662,10 +627,7 @@ def _first_view(
 ) -> None:
     """Fill every chart and table with the view the page opens with (views.py; the page script
     recomputes it when a filter changes)."""
-    rows = {
-        c: units[c].fill_null("").to_list() if units[c].dtype == pl.String else units[c].to_list()
-        for c in columns
-    }
+    rows = {c: units[c].fill_null("").to_list() if units[c].dtype == pl.String else units[c].to_list() for c in columns}
     top_n = int(DEFAULT_TOP_N)
     for spec in chart_specs:
         build = views.stack_chart if spec["kind"] == "stack" else views.ratio_chart
@@ -680,9 +642,7 @@ def _first_view(
             spec["axis"].formatter = spec["formatters"][view["kind"]]
     peers = table_specs["peers"]
     if peers["metrics"]:
-        ranked = [
-            i for i, r in enumerate(units[peers["metrics"][0]["rank"]].to_list()) if r is not None
-        ]
+        ranked = [i for i, r in enumerate(units[peers["metrics"][0]["rank"]].to_list()) if r is not None]
         peers["filter"].indices = ranked
         peers["count"].text = views.count_text(len(ranked), len(ranked))
     else:
@@ -699,9 +659,7 @@ def report_document(data: ReportData) -> tuple[Document, list[dict], list[str]]:
     units = data.unit_years.with_columns(
         (pl.col("three_public_per_wan_of_total") * 10_000).alias("three_public_yuan_per_wan"),
         (pl.col("completeness_score") / 100).alias("completeness"),
-        pl.col("doc_kind")
-        .replace_strict(DOC_KINDS, default=pl.col("doc_kind"))
-        .alias("doc_kind_label"),
+        pl.col("doc_kind").replace_strict(DOC_KINDS, default=pl.col("doc_kind")).alias("doc_kind_label"),
         pl.col("level").replace_strict(LEVELS, default=pl.col("level")).alias("level_label"),
     )
     units = _peer_columns(units, data.peers, peer_metrics)
@@ -739,9 +697,7 @@ def report_document(data: ReportData) -> tuple[Document, list[dict], list[str]]:
     for spec in chart_specs:
         used.update(spec.get("series", []))
         for option in spec.get("options", []):
-            used.update(
-                c for c in (option["value"], option["num"], option["den"], option["extra"]) if c
-            )
+            used.update(c for c in (option["value"], option["num"], option["den"], option["extra"]) if c)
     used.update(f.name for f in _unit_fields(data))
     for m in peer_metrics:
         used.update(m[k] for k in ("value", "rank", "count", "median", "difference"))
@@ -780,9 +736,7 @@ def report_document(data: ReportData) -> tuple[Document, list[dict], list[str]]:
     with doc.models.freeze():  # one walk over the models, not one per root
         for root in (*filters.values(), status, *chart_roots.values(), *table_roots.values()):
             doc.add_root(root)
-        doc.js_on_event(
-            "document_ready", CustomJS(code=READY_JS, args={"charts": len(chart_specs)})
-        )
+        doc.js_on_event("document_ready", CustomJS(code=READY_JS, args={"charts": len(chart_specs)}))
     sections = _sections(data, {**chart_roots, **table_roots})
     return doc, sections, filter_roots
 

@@ -56,9 +56,7 @@ _PLACE_TOOLTIPS = [
 def _figure(name: str, legend_rows: int = 0) -> tuple[figure, int]:
     fig = figure(
         name=name,
-        y_range=FactorRange(
-            factors=[("…", "—")], factor_padding=0.0, group_padding=0.6, range_padding=0.02
-        ),
+        y_range=FactorRange(factors=[("…", "—")], factor_padding=0.0, group_padding=0.6, range_padding=0.02),
         x_range=Range1d(0, 1),
         height=240,
         sizing_mode="stretch_width",
@@ -90,15 +88,11 @@ def _figure(name: str, legend_rows: int = 0) -> tuple[figure, int]:
     return fig, chrome
 
 
-def stack_chart(
-    name: str, series: list[tuple[str, str]], colours: list[str] | None = None
-) -> tuple[object, dict]:
+def stack_chart(name: str, series: list[tuple[str, str]], colours: list[str] | None = None) -> tuple[object, dict]:
     """Stacked 万元 bars: ``series`` = (column, label) parts of one total, ranked by that total."""
     colours = colours or PALETTE
     columns = [c for c, _ in series]
-    empty = {
-        k: [] for k in ("y", "name", "place", "utype", "year", "alpha", "total", "total_s", "note")
-    }
+    empty = {k: [] for k in ("y", "name", "place", "utype", "year", "alpha", "total", "total_s", "note")}
     empty.update({c: [] for c in columns})
     empty.update({f"{c}_s": [] for c in columns})
     src = ColumnDataSource(empty)
@@ -199,9 +193,7 @@ _TICKS = {
 }
 
 
-def ratio_chart(
-    name: str, options: list[RatioOption], extra_label: str = ""
-) -> tuple[object, dict]:
+def ratio_chart(name: str, options: list[RatioOption], extra_label: str = "") -> tuple[object, dict]:
     """One bar per unit-year of a ratio; with several options a "指标 Metric" select picks one."""
     src = ColumnDataSource(
         {
@@ -312,9 +304,7 @@ _FORMATS = {
 def formatter(kind: str):
     if kind == "text":
         return StringFormatter()
-    return NumberFormatter(
-        format=_FORMATS[kind], text_align="right", nan_format="—", null_format="—"
-    )
+    return NumberFormatter(format=_FORMATS[kind], text_align="right", nan_format="—", null_format="—")
 
 
 @dataclass(frozen=True)

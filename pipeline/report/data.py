@@ -148,12 +148,8 @@ order by file_name, check_name, subject
 @dataclass(frozen=True)
 class ReportData:
     unit_years: pl.DataFrame
-    economic_classes: list[
-        tuple[str, str, str]
-    ]  # (column, Chinese name, English name), largest first
-    peers: (
-        pl.DataFrame
-    )  # row (into unit_years), metric, metric_value, peer_rank, peer_count, peer_median
+    economic_classes: list[tuple[str, str, str]]  # (column, Chinese name, English name), largest first
+    peers: pl.DataFrame  # row (into unit_years), metric, metric_value, peer_rank, peer_count, peer_median
     checks: pl.DataFrame  # failing checks; row into unit_years, -1 where the unit-year is not there
     staff: tuple[str, ...]  # the staff columns unit_years has ("authorized_staff", "actual_staff")
     source: str
@@ -170,10 +166,7 @@ def _columns(con: duckdb.DuckDBPyConnection, table: str) -> set[str]:
 def display_label(name: str) -> str:
     """A unit name as an axis label: control characters made visible, long names cut with "…"."""
     visible = "".join(
-        chr(0x2400 + ord(c))
-        if ord(c) < 0x20
-        else ("\ufffd" if unicodedata.category(c) == "Cc" else c)
-        for c in name
+        chr(0x2400 + ord(c)) if ord(c) < 0x20 else ("\ufffd" if unicodedata.category(c) == "Cc" else c) for c in name
     )
     return visible if len(visible) <= LABEL_CHARS else visible[: LABEL_CHARS - 1] + "…"
 
@@ -211,8 +204,7 @@ def read_report_data(warehouse: Path) -> ReportData:
             money=",\n        ".join(f"cast(unit_years.{c} as double) as {c}" for c in _MONEY),
             ratios=",\n        ".join(f"unit_years.{c}" for c in _RATIOS),
             staff="".join(
-                f",\n        cast(unit_years.{column} as double) as {name}"
-                for name, column in staff.items()
+                f",\n        cast(unit_years.{column} as double) as {name}" for name, column in staff.items()
             ),
         )
         unit_years = con.sql(query).pl()
@@ -236,9 +228,7 @@ def read_report_data(warehouse: Path) -> ReportData:
     # 三公 parts that add up to the total; what the document does not itemise is shown as such.
     parts = ["overseas_wan", "reception_wan", "vehicle_purchase_wan", "vehicle_operation_wan"]
     unit_years = unit_years.with_columns(
-        pl.when(
-            pl.col("vehicle_purchase_wan").is_null() & pl.col("vehicle_operation_wan").is_null()
-        )
+        pl.when(pl.col("vehicle_purchase_wan").is_null() & pl.col("vehicle_operation_wan").is_null())
         .then(pl.col("vehicle_total_wan"))
         .otherwise(None)
         .alias("vehicle_unsplit_wan"),
@@ -283,12 +273,8 @@ def read_report_data(warehouse: Path) -> ReportData:
             economic_classes.append(("economic_other", "其他经济分类", "Other economic classes"))
 
     rows = unit_years.select("row", "unit_key", "year")
-    peers = peers.with_columns(pl.col("year").cast(pl.Int32)).join(
-        rows, on=["unit_key", "year"], how="inner"
-    )
-    checks = checks.with_columns(pl.col("year").cast(pl.Int32)).join(
-        rows, on=["unit_key", "year"], how="left"
-    )
+    peers = peers.with_columns(pl.col("year").cast(pl.Int32)).join(rows, on=["unit_key", "year"], how="inner")
+    checks = checks.with_columns(pl.col("year").cast(pl.Int32)).join(rows, on=["unit_key", "year"], how="left")
     checks = checks.with_columns(pl.col("row").cast(pl.Int64).fill_null(-1))
     return ReportData(
         unit_years=unit_years,

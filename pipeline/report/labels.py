@@ -57,35 +57,19 @@ METRICS: dict[str, Metric] = {
     "procurement_total_wan": Metric("政府采购预算", "Procurement total", "wan"),
     "personnel_share_of_basic": Metric("人员经费占基本支出", "Personnel share of basic", "share"),
     "project_share_of_total": Metric("项目支出占支出总计", "Project share of total", "share"),
-    "three_public_per_wan_of_total": Metric(
-        "每万元预算“三公”经费", "Three public per 万元 of budget", "per_wan"
-    ),
-    "operating_funds_share_of_total": Metric(
-        "机关运行经费占收入总计", "Operating funds share of total", "share"
-    ),
-    "upper_transfer_share_of_income": Metric(
-        "上级转移支付占本年收入", "Upper transfer share of income", "share"
-    ),
+    "three_public_per_wan_of_total": Metric("每万元预算“三公”经费", "Three public per 万元 of budget", "per_wan"),
+    "operating_funds_share_of_total": Metric("机关运行经费占收入总计", "Operating funds share of total", "share"),
+    "upper_transfer_share_of_income": Metric("上级转移支付占本年收入", "Upper transfer share of income", "share"),
     "basic_yoy": Metric("基本支出比上年变化", "Basic expenditure change on last year", "change"),
-    "project_yoy": Metric(
-        "项目支出比上年变化", "Project expenditure change on last year", "change"
-    ),
-    "three_public_yoy": Metric(
-        "“三公”经费比上年变化", "Three public change on last year", "change"
-    ),
-    "operating_funds_yoy": Metric(
-        "机关运行经费比上年变化", "Operating funds change on last year", "change"
-    ),
+    "project_yoy": Metric("项目支出比上年变化", "Project expenditure change on last year", "change"),
+    "three_public_yoy": Metric("“三公”经费比上年变化", "Three public change on last year", "change"),
+    "operating_funds_yoy": Metric("机关运行经费比上年变化", "Operating funds change on last year", "change"),
     "authorized_staff": Metric("编制数", "Authorized staff", "count"),
     "actual_staff": Metric("实有人数", "Actual staff", "count"),
     "basic_per_staff": Metric("人均基本支出", "Basic expenditure per actual staff", "per_staff"),
     "personnel_per_staff": Metric("人均人员经费", "Personnel per actual staff", "per_staff"),
-    "three_public_per_staff": Metric(
-        "人均“三公”经费", "Three public per actual staff", "per_staff"
-    ),
-    "basic_per_authorized_staff": Metric(
-        "每个编制基本支出", "Basic expenditure per authorized staff", "per_staff"
-    ),
+    "three_public_per_staff": Metric("人均“三公”经费", "Three public per actual staff", "per_staff"),
+    "basic_per_authorized_staff": Metric("每个编制基本支出", "Basic expenditure per authorized staff", "per_staff"),
     "completeness_score": Metric("公开完整度", "Disclosure completeness", "score"),
 }
 

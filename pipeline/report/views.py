@@ -107,9 +107,7 @@ def stack_chart(spec: dict, units: dict, n: int, top_n: int, labels: dict, max_h
                 rows.append((i, total))
     groups = rank(rows, units, lambda r: r[1])
     top, rest = groups[:top_n], groups[top_n:]
-    out = {
-        k: [] for k in ("y", "name", "place", "utype", "year", "alpha", "total", "total_s", "note")
-    }
+    out = {k: [] for k in ("y", "name", "place", "utype", "year", "alpha", "total", "total_s", "note")}
     for s in series:
         out[s], out[f"{s}_s"] = [], []
 
@@ -170,9 +168,7 @@ def ratio_chart(spec: dict, units: dict, n: int, top_n: int, labels: dict, max_h
     o = (
         spec["options"][0]
         if spec["select"] is None
-        else next(
-            (x for x in spec["options"] if x["key"] == spec["select"].value), spec["options"][0]
-        )
+        else next((x for x in spec["options"] if x["key"] == spec["select"].value), spec["options"][0])
     )
 
     def value(i):
@@ -275,9 +271,7 @@ def ratio_chart(spec: dict, units: dict, n: int, top_n: int, labels: dict, max_h
         if any(b != v for b, v in zip(out["bx"], out["v"]))
         else ""
     )
-    view.update(
-        data=out, title=f"{o['label']} · " + caption(len(top), len(groups), capped), kind=o["kind"]
-    )
+    view.update(data=out, title=f"{o['label']} · " + caption(len(top), len(groups), capped), kind=o["kind"])
     return view
 
 

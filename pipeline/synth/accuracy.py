@@ -33,16 +33,49 @@ def field_accuracy(warehouse: Path, corpus: Path) -> dict:
     Each warehouse table is read once and indexed by (unit name, year), so a corpus of
     10,000 documents is scored in seconds."""
     with duckdb.connect(str(warehouse), read_only=True) as con:
-        headline_columns = ["total_budget_wan", "general_public_budget_wan", "basic_wan", "project_wan", "personnel_wan",
-                            "public_wan", "three_public_total_wan", "operating_funds_wan", "procurement_total_wan"]
-        unit_years = {(r[0], r[1]): r for r in _load(con, f"select unit_name, year, unit_key, {', '.join(headline_columns)} from mart_unit_year")}
-        appropriation = {(r[0], r[1], r[2]): r[3:] for r in _load(con, "select unit_key, year, subject_code, total_wan, basic_wan, project_wan from fct_appropriation")}
-        economic = {(r[0], r[1], r[2]): r[3] for r in _load(con, "select unit_key, year, subject_code, total_wan from fct_economic_spending where spending_type = 'basic'")}
+        headline_columns = [
+            "total_budget_wan",
+            "general_public_budget_wan",
+            "basic_wan",
+            "project_wan",
+            "personnel_wan",
+            "public_wan",
+            "three_public_total_wan",
+            "operating_funds_wan",
+            "procurement_total_wan",
+        ]
+        unit_years = {
+            (r[0], r[1]): r
+            for r in _load(con, f"select unit_name, year, unit_key, {', '.join(headline_columns)} from mart_unit_year")
+        }
+        appropriation = {
+            (r[0], r[1], r[2]): r[3:]
+            for r in _load(
+                con, "select unit_key, year, subject_code, total_wan, basic_wan, project_wan from fct_appropriation"
+            )
+        }
+        economic = {
+            (r[0], r[1], r[2]): r[3]
+            for r in _load(
+                con,
+                "select unit_key, year, subject_code, total_wan from fct_economic_spending where spending_type = 'basic'",
+            )
+        }
         projects = defaultdict(list)
-        for r in _load(con, "select unit_key, year, subject_code, project_name, amount_wan from fct_project order by project_key"):
+        for r in _load(
+            con, "select unit_key, year, subject_code, project_name, amount_wan from fct_project order by project_key"
+        ):
             projects[(r[0], r[1])].append(r[2:])
-        three = {(r[0], r[1]): r[2:] for r in _load(con, "select unit_key, year, reception_wan, vehicle_operation_wan from fct_three_public")}
-        assets = {(r[0], r[1]): r[2:] for r in _load(con, "select unit_key, year, vehicle_count, furniture_value_wan, house_area_m2 from fct_assets")}
+        three = {
+            (r[0], r[1]): r[2:]
+            for r in _load(con, "select unit_key, year, reception_wan, vehicle_operation_wan from fct_three_public")
+        }
+        assets = {
+            (r[0], r[1]): r[2:]
+            for r in _load(
+                con, "select unit_key, year, vehicle_count, furniture_value_wan, house_area_m2 from fct_assets"
+            )
+        }
     checked = matched = 0
     misses: list[str] = []
     for path in sorted(corpus.glob("*.truth.json")):
@@ -57,17 +90,32 @@ def field_accuracy(warehouse: Path, corpus: Path) -> dict:
             fields += [(f"mart_unit_year.{c}", t["mart_unit_year"][c], v) for c, v in zip(headline_columns, found[3:])]
             for code, values in t["fct_appropriation"].items():
                 row = appropriation.get((key, year, code), (None, None, None))
-                fields += [(f"fct_appropriation.{code}.{c}", values[c], v) for c, v in zip(("total_wan", "basic_wan", "project_wan"), row)]
-            fields += [(f"fct_economic_spending.{code}", value, economic.get((key, year, code))) for code, value in t["fct_economic_spending"].items()]
+                fields += [
+                    (f"fct_appropriation.{code}.{c}", values[c], v)
+                    for c, v in zip(("total_wan", "basic_wan", "project_wan"), row)
+                ]
+            fields += [
+                (f"fct_economic_spending.{code}", value, economic.get((key, year, code)))
+                for code, value in t["fct_economic_spending"].items()
+            ]
             got = projects.get((key, year), [])
             for i, (code, name, amount) in enumerate(t["fct_project"]):
                 row = got[i] if i < len(got) else (None, None, None)
-                fields += [(f"fct_project[{i}].code", code, row[0]), (f"fct_project[{i}].name", name, row[1]),
-                           (f"fct_project[{i}].amount", amount, row[2])]
+                fields += [
+                    (f"fct_project[{i}].code", code, row[0]),
+                    (f"fct_project[{i}].name", name, row[1]),
+                    (f"fct_project[{i}].amount", amount, row[2]),
+                ]
             row = three.get((key, year), (None, None))
-            fields += [(f"fct_three_public.{c}", t["fct_three_public"][c], v) for c, v in zip(("reception_wan", "vehicle_operation_wan"), row)]
+            fields += [
+                (f"fct_three_public.{c}", t["fct_three_public"][c], v)
+                for c, v in zip(("reception_wan", "vehicle_operation_wan"), row)
+            ]
             row = assets.get((key, year), (None, None, None))
-            fields += [(f"fct_assets.{c}", t["fct_assets"][c], v) for c, v in zip(("vehicle_count", "furniture_value_wan", "house_area_m2"), row)]
+            fields += [
+                (f"fct_assets.{c}", t["fct_assets"][c], v)
+                for c, v in zip(("vehicle_count", "furniture_value_wan", "house_area_m2"), row)
+            ]
         for name, expected, actual in fields:
             checked += 1
             if _same(expected, actual):

@@ -43,6 +43,8 @@ def write_corpus(out: Path, units: int, years: list[int], layouts: list[str], se
                 target = render_pdf(text_path, out / f"{stem}.pdf")
             if target != text_path:
                 text_path.unlink()
-            (out / f"{stem}.truth.json").write_text(json.dumps(truth(disclosure), ensure_ascii=False, indent=1), encoding="utf-8")
+            (out / f"{stem}.truth.json").write_text(
+                json.dumps(truth(disclosure), ensure_ascii=False, indent=1), encoding="utf-8"
+            )
             written.append(target)
     return written

@@ -56,17 +56,59 @@ UNIT_TYPES = {
 }
 COMMON_ITEMS = ["2080501", "2080505", "2080506", "2101101", "2101103", "2210201"]
 ECONOMIC = {
-    "301": ("工资福利支出", {"01": "基本工资", "02": "津贴补贴", "03": "奖金", "08": "机关事业单位基本养老保险缴费",
-                             "09": "职业年金缴费", "10": "职工基本医疗保险缴费", "13": "住房公积金"}),
-    "302": ("商品和服务支出", {"01": "办公费", "05": "水费", "11": "差旅费", "17": "公务接待费", "28": "工会经费",
-                               "31": "公务用车运行维护费", "99": "其他商品和服务支出"}),
+    "301": (
+        "工资福利支出",
+        {
+            "01": "基本工资",
+            "02": "津贴补贴",
+            "03": "奖金",
+            "08": "机关事业单位基本养老保险缴费",
+            "09": "职业年金缴费",
+            "10": "职工基本医疗保险缴费",
+            "13": "住房公积金",
+        },
+    ),
+    "302": (
+        "商品和服务支出",
+        {
+            "01": "办公费",
+            "05": "水费",
+            "11": "差旅费",
+            "17": "公务接待费",
+            "28": "工会经费",
+            "31": "公务用车运行维护费",
+            "99": "其他商品和服务支出",
+        },
+    ),
     "303": ("对个人和家庭的补助", {"02": "退休费", "09": "奖励金"}),
 }
-PROJECT_CLASSES = [("302", "商品和服务支出"), ("303", "对个人和家庭的补助"), ("310", "资本性支出"), ("313", "对社会保障基金补助")]
-PROJECT_NAMES = ["信息化建设运行维护经费", "业务工作经费", "宣传培训经费", "专项补助资金", "设备购置经费", "基础性补贴资金",
-                 "经办服务保障经费", "专项审计经费", "线路租赁费", "档案数字化经费"]
-CLASS_NAMES = {"201": "一般公共服务支出", "204": "公共安全支出", "205": "教育支出", "208": "社会保障和就业支出",
-               "210": "卫生健康支出", "213": "农林水支出", "221": "住房保障支出"}
+PROJECT_CLASSES = [
+    ("302", "商品和服务支出"),
+    ("303", "对个人和家庭的补助"),
+    ("310", "资本性支出"),
+    ("313", "对社会保障基金补助"),
+]
+PROJECT_NAMES = [
+    "信息化建设运行维护经费",
+    "业务工作经费",
+    "宣传培训经费",
+    "专项补助资金",
+    "设备购置经费",
+    "基础性补贴资金",
+    "经办服务保障经费",
+    "专项审计经费",
+    "线路租赁费",
+    "档案数字化经费",
+]
+CLASS_NAMES = {
+    "201": "一般公共服务支出",
+    "204": "公共安全支出",
+    "205": "教育支出",
+    "208": "社会保障和就业支出",
+    "210": "卫生健康支出",
+    "213": "农林水支出",
+    "221": "住房保障支出",
+}
 
 
 def places(region_prefix: str | None = None) -> list[tuple[str, str]]:
@@ -177,9 +219,14 @@ def build(seed: int, unit_index: int, year: int, place: tuple[str, str], unit_ty
     operation = economic.get("30231", 0)
     three_public = {"overseas": 0, "reception": reception, "vehicle_purchase": 0, "vehicle_operation": operation}
     prior = {}
-    for key, current in [("general_public_budget", sum(i.total - i.upper for i in items)), ("upper_transfer", sum(i.upper for i in items)),
-                         ("basic", basic_total), ("project", sum(i.project for i in items)),
-                         ("operating_funds", e302), ("three_public", reception + operation)] + [(i.code, i.total) for i in items]:
+    for key, current in [
+        ("general_public_budget", sum(i.total - i.upper for i in items)),
+        ("upper_transfer", sum(i.upper for i in items)),
+        ("basic", basic_total),
+        ("project", sum(i.project for i in items)),
+        ("operating_funds", e302),
+        ("three_public", reception + operation),
+    ] + [(i.code, i.total) for i in items]:
         prior[key] = max(0, int(current / rng.uniform(0.85, 1.2))) if current else 0
     goods, works, services = (int(rng.lognormvariate(6, 1)) for _ in range(3))
     procurement = {"goods": goods, "works": works if rng.random() < 0.3 else 0, "services": services}
@@ -187,13 +234,19 @@ def build(seed: int, unit_index: int, year: int, place: tuple[str, str], unit_ty
     assets = {
         "house_area_m2": rng.randint(0, 500000) if rng.random() < 0.7 else 0,  # hundredths of m²
         "house_value": rng.randint(0, 40000),
-        "vehicle_count": vehicles, "vehicle_value": vehicles * rng.randint(1500, 3500),
-        "furniture_value": rng.randint(100, 20000), "other_assets_value": rng.randint(0, 100000),
-        "equipment_over_50w_count": rng.randint(0, 3), "equipment_over_100w_count": rng.randint(0, 1),
+        "vehicle_count": vehicles,
+        "vehicle_value": vehicles * rng.randint(1500, 3500),
+        "furniture_value": rng.randint(100, 20000),
+        "other_assets_value": rng.randint(0, 100000),
+        "equipment_over_50w_count": rng.randint(0, 3),
+        "equipment_over_100w_count": rng.randint(0, 1),
     }
     quirks = {
-        "ocr_spaces": rng.random() < 0.3, "bold_classes": rng.random() < 0.3,
-        "split_tables": rng.random() < 0.5, "missing_captions": rng.random() < 0.2,
+        "ocr_spaces": rng.random() < 0.3,
+        "bold_classes": rng.random() < 0.3,
+        "split_tables": rng.random() < 0.5,
+        "missing_captions": rng.random() < 0.2,
     }
-    return Disclosure(f"{place_name}{unit_type}", year, items, economic, projects, three_public, prior,
-                      procurement, assets, quirks)
+    return Disclosure(
+        f"{place_name}{unit_type}", year, items, economic, projects, three_public, prior, procurement, assets, quirks
+    )

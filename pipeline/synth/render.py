@@ -58,7 +58,7 @@ def _width(text: str) -> float:
 
 def _header_rows(rows) -> int:
     for i, row in enumerate(rows):
-        code, name, _ = split_subject_cells(row)
+        code, _name, _ = split_subject_cells(row)
         if code or any(is_amount(c) for c in row) or is_column_number_row(row):
             return i
     return 0
@@ -68,7 +68,7 @@ def _table(rows, available: float, ruled: bool = True) -> Table:
     width = max(len(r) for r in rows)
     grid = [list(r) + [""] * (width - len(r)) for r in rows]
     needs = [max(_width(r[j]) for r in grid) for j in range(width)]
-    numeric = [all(not r[j] or is_amount(r[j]) for r in grid[_header_rows(grid):]) for j in range(width)]
+    numeric = [all(not r[j] or is_amount(r[j]) for r in grid[_header_rows(grid) :]) for j in range(width)]
     widths = [min(n, 60 if numeric[j] else 150) for j, n in enumerate(needs)]
     widths = [max(w, 16) for w in widths]
     if sum(widths) > available:
@@ -78,7 +78,11 @@ def _table(rows, available: float, ruled: bool = True) -> Table:
         widths = [w if num else w * scale for w, num in zip(widths, numeric)]
     data = [[Paragraph(escape(c), CELL) if c else "" for c in r] for r in grid]
     table = Table(data, colWidths=widths, repeatRows=_header_rows(grid))
-    style = [("VALIGN", (0, 0), (-1, -1), "MIDDLE"), ("LEFTPADDING", (0, 0), (-1, -1), 2), ("RIGHTPADDING", (0, 0), (-1, -1), 2)]
+    style = [
+        ("VALIGN", (0, 0), (-1, -1), "MIDDLE"),
+        ("LEFTPADDING", (0, 0), (-1, -1), 2),
+        ("RIGHTPADDING", (0, 0), (-1, -1), 2),
+    ]
     if ruled:
         style.append(("GRID", (0, 0), (-1, -1), 0.5, colors.black))
     table.setStyle(TableStyle(style))
@@ -93,10 +97,14 @@ def _footer(canvas, doc):
 def render_pdf(source: Path, target: Path, ruled: bool = True) -> Path:
     portrait, wide = A4, landscape(A4)
     doc = BaseDocTemplate(str(target), pagesize=portrait)
-    doc.addPageTemplates([
-        PageTemplate("portrait", [Frame(40, 40, portrait[0] - 80, portrait[1] - 80)], onPage=_footer, pagesize=portrait),
-        PageTemplate("landscape", [Frame(40, 40, wide[0] - 80, wide[1] - 80)], onPage=_footer, pagesize=wide),
-    ])
+    doc.addPageTemplates(
+        [
+            PageTemplate(
+                "portrait", [Frame(40, 40, portrait[0] - 80, portrait[1] - 80)], onPage=_footer, pagesize=portrait
+            ),
+            PageTemplate("landscape", [Frame(40, 40, wide[0] - 80, wide[1] - 80)], onPage=_footer, pagesize=wide),
+        ]
+    )
     story = []
     current = "portrait"
     for kind, content in row_groups(source):

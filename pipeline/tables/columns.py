@@ -83,7 +83,7 @@ def is_column_number_row(cells: tuple[str, ...]) -> bool:
     if not all(v == "*" or v.isdigit() for v in values):
         return False
     numbers = [int(v) for v in values if v.isdigit()]
-    return "*" in values and numbers == list(range(1, len(numbers) + 1)) or (
+    return ("*" in values and numbers == list(range(1, len(numbers) + 1))) or (
         len(numbers) >= 3 and numbers == list(range(1, len(numbers) + 1))
     )
 

@@ -89,7 +89,9 @@ _THREE_PUBLIC_ITEMS: list[tuple[str, str]] = [
     (r"三公", "total"),  # “三公”经费 / “三公”经费财政拨款预算总额: the 三公 line itself
 ]
 
-_HEADER_WORDS = re.compile(r"^(项目|收入|支出|科目|科目名称|功能分类|预算数|合计|资金来源|财政拨款收入|财政拨款支出|.*内容|项目名称)$")
+_HEADER_WORDS = re.compile(
+    r"^(项目|收入|支出|科目|科目名称|功能分类|预算数|合计|资金来源|财政拨款收入|财政拨款支出|.*内容|项目名称)$"
+)
 _EXPENDITURE_LABEL = re.compile(r"^(\d{3})\s*(\S.*)$")
 _ENUMERATOR = re.compile(r"^(?:[一二三四五六七八九十]+、|\d+[.、．]|其中[:：]|[（(][一二三四五六七八九十\d]+[)）])\s*")
 
@@ -121,9 +123,13 @@ def _header_and_data(region: TableRegion, is_item) -> tuple[list, list]:
         looks_like_data = any(is_amount(c) for c in row.cells) or bool(labels and is_item(labels[0]))
         if not data and not looks_like_data:
             header.append(row)
-        elif data and (row.cells in {h.cells for h in header} or (
-            not looks_like_data and all(_HEADER_WORDS.match(compact_label(x)) or x.startswith("编制") for x in labels)
-        )):
+        elif data and (
+            row.cells in {h.cells for h in header}
+            or (
+                not looks_like_data
+                and all(_HEADER_WORDS.match(compact_label(x)) or x.startswith("编制") for x in labels)
+            )
+        ):
             continue  # header repeated on a continuation page
         else:
             data.append(row)
@@ -179,9 +185,20 @@ def interpret_two_sided(region: TableRegion) -> list[LineItem]:
             key = None if code_match else income_item(label_text)
             if key is None and compact_label(label_text) in ("合计", "总计"):
                 # a bare 合计 closes the income side when it comes first in the row, else the expenditure side
-                key = "income_total" if not any(i.line == row.line and i.page == row.page for i in items) else "expenditure_total"
+                key = (
+                    "income_total"
+                    if not any(i.line == row.line and i.page == row.page for i in items)
+                    else "expenditure_total"
+                )
             on_expenditure_side = expenditure_from is not None and k >= expenditure_from
-            side = "expenditure" if on_expenditure_side or code_match or key in ("expenditure_total", "current_year_expenditure") or "支出" in label_text else "income"
+            side = (
+                "expenditure"
+                if on_expenditure_side
+                or code_match
+                or key in ("expenditure_total", "current_year_expenditure")
+                or "支出" in label_text
+                else "income"
+            )
             if side == "expenditure" and key not in ("expenditure_total", "current_year_expenditure"):
                 key = _first_match(_EXPENDITURE_ITEMS, _ENUMERATOR.sub("", compact_label(label_text)))
             if side == "income" and key in {"carryover", "fiscal_carryover", "opening_balance"}:
@@ -250,7 +267,16 @@ def interpret_labelled(region: TableRegion, classify) -> list[LineItem]:
             if measure in (None, *NON_VALUE):
                 continue
             items.append(
-                LineItem("item", label, key, None, measure, to_wan(parse_amount(row.cells[pos]), region.unit), row.line, row.page)
+                LineItem(
+                    "item",
+                    label,
+                    key,
+                    None,
+                    measure,
+                    to_wan(parse_amount(row.cells[pos]), region.unit),
+                    row.line,
+                    row.page,
+                )
             )
     return items
 
@@ -298,6 +324,8 @@ def _stage(labels: list[str]) -> str | None:
         if re.fullmatch(r"决算数?", label):
             return "final"
     return None
+
+
 _YEAR_LABEL = re.compile(r"(20\d\d)\s*年")
 _CHANGE_LABEL = re.compile(r"增减|变化|比上年|增长|差额")
 
@@ -318,7 +346,7 @@ def _interpret_horizontal_three_public(region: TableRegion, header, data) -> lis
     current = "current" if "current" in periods else max((p for p in periods if p and p.isdigit()), default=None)
     for labels, period in zip(columns, periods):
         key, label_used = None, ""
-        if current is None or period in (current, None) and period != "other":
+        if current is None or (period in (current, None) and period != "other"):
             for label in reversed(labels):
                 key = three_public_item(label)
                 if key:
@@ -339,7 +367,13 @@ def _interpret_horizontal_three_public(region: TableRegion, header, data) -> lis
     if len(total_columns) != len(set(total_columns)):
         return []  # an item named over several columns: the header did not come through; read nothing rather than guess
     rows = [r for r in data if any(is_amount(c) for c in r.cells)]
-    dated = [(int(m.group(1)), r) for r in rows for c in r.cells[:3] for m in [_YEAR_LABEL.search(c)] if m and not is_amount(c)]
+    dated = [
+        (int(m.group(1)), r)
+        for r in rows
+        for c in r.cells[:3]
+        for m in [_YEAR_LABEL.search(c)]
+        if m and not is_amount(c)
+    ]
     if dated:
         row = max(dated, key=lambda pair: pair[0])[1]
     else:
@@ -367,4 +401,6 @@ def interpret_line_table(region: TableRegion) -> list[LineItem]:
         return interpret_two_sided(region)
     if region.kind == "three_public":
         return interpret_labelled(region, three_public_item)
-    return interpret_labelled(region, lambda label: "total" if re.fullmatch(r"(合计|总计)", compact_label(label)) else None)
+    return interpret_labelled(
+        region, lambda label: "total" if re.fullmatch(r"(合计|总计)", compact_label(label)) else None
+    )

@@ -41,7 +41,9 @@ class TableRegion:
 
 def _is_prose(text: str) -> bool:
     compact = compact_label(text)
-    return len(compact) >= 16 and bool(re.search(r"[。；，,]", compact)) or compact.startswith("第") and "部分" in compact
+    return (len(compact) >= 16 and bool(re.search(r"[。；，,]", compact))) or (
+        compact.startswith("第") and "部分" in compact
+    )
 
 
 def _title_in(block: Block) -> tuple[int | None, str] | None:
@@ -108,7 +110,12 @@ def segment_tables(blocks: list[Block]) -> list[TableRegion]:
             closed = None
             continue
         if current is None:
-            if closed is not None and block.kind == "text" and EMPTY_STATEMENT.search(joined_text) and closed.empty_statement is None:
+            if (
+                closed is not None
+                and block.kind == "text"
+                and EMPTY_STATEMENT.search(joined_text)
+                and closed.empty_statement is None
+            ):
                 closed.empty_statement = joined_text
                 closed = None
             continue
@@ -129,7 +136,11 @@ def segment_tables(blocks: list[Block]) -> list[TableRegion]:
         current.rows.append(block)
     # a title with nothing under it (no rows, no 单位：万元, no 空表 statement), or only other
     # titles (表9 | …政府性基金收支表 | 是 | 不涉及), is a contents entry
-    tables = [t for t in tables if (t.rows and not all(_lists_a_table(r) for r in t.rows)) or t.published_unit or t.empty_statement]
+    tables = [
+        t
+        for t in tables
+        if (t.rows and not all(_lists_a_table(r) for r in t.rows)) or t.published_unit or t.empty_statement
+    ]
     tables = _continuations_merged(tables)
     return [t for t in tables if t.kind is not None and t.kind not in UNREAD_KINDS]
 
@@ -149,9 +160,16 @@ def _continuations_merged(tables: list[TableRegion]) -> list[TableRegion]:
     for table in tables:
         previous = merged[-1] if merged else None
         if (
-            previous is not None and table.title == previous.title and table.page is not None and previous.rows
+            previous is not None
+            and table.title == previous.title
+            and table.page is not None
+            and previous.rows
             and table.page == (previous.rows[-1].page or previous.page) + 1
-            and (not table.rows or table.rows[0].cells == previous.rows[0].cells or any(is_amount(c) for c in table.rows[0].cells))
+            and (
+                not table.rows
+                or table.rows[0].cells == previous.rows[0].cells
+                or any(is_amount(c) for c in table.rows[0].cells)
+            )
         ):
             previous.rows.extend(table.rows)
             previous.published_unit = previous.published_unit or table.published_unit

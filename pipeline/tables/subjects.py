@@ -21,7 +21,9 @@ from pipeline.tables.economic import economic_code
 from pipeline.tables.segment import TableRegion
 
 _CODE_PART = re.compile(r"\d{2,9}")
-_CODE_IN_NAME = re.compile(r"^[\[【]?(\d{3})(?:\s*(\d{2}))?(?:\s*(\d{2}))?[\]】]?\s*([^\d\s\]】].*)$")  # 301工资福利支出, [30101]基本工资
+_CODE_IN_NAME = re.compile(
+    r"^[\[【]?(\d{3})(?:\s*(\d{2}))?(?:\s*(\d{2}))?[\]】]?\s*([^\d\s\]】].*)$"
+)  # 301工资福利支出, [30101]基本工资
 _SPACED_CODE = re.compile(r"^\d{3}(?:\s+\d{1,2}){1,2}$")
 _TOTAL = re.compile(r"^(总计|合计|小计)$")
 
@@ -56,10 +58,18 @@ def split_subject_cells(cells: tuple[str, ...]) -> tuple[str | None, str, int | 
         if not cell:
             i += 1
             continue
-        if not parts and cell in ("类", "款", "项") and any(_TOTAL.match(compact_label(c)) for c in cells[i + 1 : i + 4]):
+        if (
+            not parts
+            and cell in ("类", "款", "项")
+            and any(_TOTAL.match(compact_label(c)) for c in cells[i + 1 : i + 4])
+        ):
             i += 1  # the 类 | 款 | 项 header cells on the row of the 合计 (决算 收入/支出决算表)
             continue
-        if not parts and re.fullmatch(r"\d{1,2}", cell) and any(c.strip() and not is_amount(c) for c in cells[i + 1 : i + 3]):
+        if (
+            not parts
+            and re.fullmatch(r"\d{1,2}", cell)
+            and any(c.strip() and not is_amount(c) for c in cells[i + 1 : i + 3])
+        ):
             i += 1  # a 序号 (row number) column before the code or name
             continue
         if _SPACED_CODE.fullmatch(cell) and not parts:  # “208 01 09” in one cell; “301 2” is 30102
@@ -68,8 +78,11 @@ def split_subject_cells(cells: tuple[str, ...]) -> tuple[str | None, str, int | 
             last_code = i
             i += 1
             continue
-        if parts and len(parts) < 3 and re.fullmatch(r"\d", cell) and any(
-            c.strip() and not is_amount(c) for c in cells[i + 1 : i + 2]
+        if (
+            parts
+            and len(parts) < 3
+            and re.fullmatch(r"\d", cell)
+            and any(c.strip() and not is_amount(c) for c in cells[i + 1 : i + 2])
         ):
             parts.append(cell.zfill(2))  # a 款/项 printed without its leading zero (301 | 2 | 津贴补贴)
             last_code = i
@@ -114,12 +127,19 @@ def split_subject_cells(cells: tuple[str, ...]) -> tuple[str | None, str, int | 
 
 def _is_data(cells: tuple[str, ...]) -> bool:
     code, name, idx = split_subject_cells(cells)
-    if code is None and idx and any(c.strip() for c in cells[:idx]) and all(re.fullmatch(r"\d{0,3}", c.strip()) for c in cells[:idx]):
+    if (
+        code is None
+        and idx
+        and any(c.strip() for c in cells[:idx])
+        and all(re.fullmatch(r"\d{0,3}", c.strip()) for c in cells[:idx])
+    ):
         return any(is_amount(c) for c in cells[idx + 1 :])  # a damaged code before a name (7 | 11 | 02 | …)
     # a lone 小计/总计 without amounts is a wrapped header cell, not a total row
     amounts = sum(1 for c in cells if is_amount(c))
     return (
-        code is not None or (bool(_TOTAL.match(name)) and amounts > 0) or (amounts >= 2 and _is_unit_row(name))
+        code is not None
+        or (bool(_TOTAL.match(name)) and amounts > 0)
+        or (amounts >= 2 and _is_unit_row(name))
         or (amounts > 0 and economic_code(name, None) is not None)
         or (amounts > 0 and bool(_HALF_TOTAL.match(compact_label(name))))
     )
@@ -144,7 +164,7 @@ def _assign_unit_rows(rows: list[SubjectRow]) -> None:
         units[0].row_kind = "total"
         units = units[1:]
     if len(units) >= 2:
-        for r in rows[rows.index(units[0]):]:
+        for r in rows[rows.index(units[0]) :]:
             if r.row_kind == "subject":
                 r.row_kind = "unit_subject"
 
@@ -236,10 +256,10 @@ def interpret_subject_table(region: TableRegion) -> SubjectTable:
                 # from the rows: values are packed left in header order.
                 measures = measures[:name_idx] + ["name"] + measures[name_idx:]
                 compacted = True
-                problems.append(
-                    f"{region.title}: header lacks its name column; amounts realigned in header order"
-                )
-        value_columns = [(j, m) for j, m in enumerate(measures) if m and m not in NON_VALUE and (name_idx is None or j > name_idx)]
+                problems.append(f"{region.title}: header lacks its name column; amounts realigned in header order")
+        value_columns = [
+            (j, m) for j, m in enumerate(measures) if m and m not in NON_VALUE and (name_idx is None or j > name_idx)
+        ]
         project_col = next((j for j, m in enumerate(measures) if m == "project_name"), None)
         for m in (m for _, m in value_columns):
             if m not in measures_seen:
@@ -251,7 +271,9 @@ def interpret_subject_table(region: TableRegion) -> SubjectTable:
             if unit_code_col is not None and code is not None and block.cells[unit_code_col].strip() == code:
                 # 119 | 西安市统计局: a unit's code and name, not a subject
                 code = None
-                name = tidy_name(block.cells[unit_col]) if unit_col is not None and unit_col < len(block.cells) else name
+                name = (
+                    tidy_name(block.cells[unit_col]) if unit_col is not None and unit_col < len(block.cells) else name
+                )
                 idx = unit_col if unit_col is not None else idx
             if code is None and not name:
                 if rows and any(is_amount(c) for c in block.cells):
@@ -268,7 +290,9 @@ def interpret_subject_table(region: TableRegion) -> SubjectTable:
                 printed = [c for c in block.cells[(idx or 0) + 1 :] if is_amount(c)]
                 measure = _HALF_TOTAL_MEASURE[half_total.group(1)]
                 value = to_wan(parse_amount(printed[0]), unit) if printed else None
-                rows.append(SubjectRow("total", None, compact_label(name), None, {measure: value}, block.line, block.page))
+                rows.append(
+                    SubjectRow("total", None, compact_label(name), None, {measure: value}, block.line, block.page)
+                )
                 if measure not in measures_seen:
                     measures_seen.append(measure)
                 continue
@@ -304,11 +328,15 @@ def interpret_subject_table(region: TableRegion) -> SubjectTable:
                     # the header's columns did not come through (a ruled header cut into fragments):
                     # a total row's first amount is its 合计 whatever the columns; the rest stay unknown
                     amounts["total"] = to_wan(parse_amount(printed[0]), unit)
-                    problems.append(f"{region.title}: its header's columns could not be read; only the 合计 of its total row is taken")
+                    problems.append(
+                        f"{region.title}: its header's columns could not be read; only the 合计 of its total row is taken"
+                    )
             rows.append(SubjectRow(row_kind, code, name, project_name, amounts, block.line, block.page, unresolved))
         previous_measures = measures
     if named_codes:
-        problems.append(f"{region.title}: {named_codes} economic subjects printed without codes; coded from their names")
+        problems.append(
+            f"{region.title}: {named_codes} economic subjects printed without codes; coded from their names"
+        )
     # 人员经费合计 and 公用经费合计, printed under the two halves, are one total row: the table's
     half_totals = [r for r in rows if r.row_kind == "total" and _HALF_TOTAL.match(r.subject_name)]
     if len(half_totals) == 2:
@@ -320,7 +348,9 @@ def interpret_subject_table(region: TableRegion) -> SubjectTable:
         _assign_unit_rows(rows)
     head = compact_label(" ".join(" ".join(r.cells) for r in region.rows[:4]))
     # listed by two classifications at once: functional × economic, or 部门 × 政府 economic
-    if (region.kind in _FUNCTIONAL_KINDS and "经济分类" in head) or (region.kind in ECONOMIC_KINDS and re.search(r"政府(?:预算)?(?:支出)?经济", head)):
+    if (region.kind in _FUNCTIONAL_KINDS and "经济分类" in head) or (
+        region.kind in ECONOMIC_KINDS and re.search(r"政府(?:预算)?(?:支出)?经济", head)
+    ):
         rows = _summed_per_subject(rows, problems, region.title)
     return SubjectTable(region, rows, measures_seen, problems)
 
@@ -359,10 +389,15 @@ def _without_repeated_rows(rows: list[SubjectRow], problems: list[str], title: s
     for row in rows:
         previous = kept[-1] if kept else None
         if (
-            previous is not None and row.row_kind == "subject" and previous.row_kind == "subject"
-            and (row.subject_code, row.subject_name, row.amounts_wan) == (previous.subject_code, previous.subject_name, previous.amounts_wan)
+            previous is not None
+            and row.row_kind == "subject"
+            and previous.row_kind == "subject"
+            and (row.subject_code, row.subject_name, row.amounts_wan)
+            == (previous.subject_code, previous.subject_name, previous.amounts_wan)
         ):
-            problems.append(f"{title}: subject {row.subject_code} printed twice with the same amounts (line {row.line}, page {row.page}); kept once")
+            problems.append(
+                f"{title}: subject {row.subject_code} printed twice with the same amounts (line {row.line}, page {row.page}); kept once"
+            )
             continue
         kept.append(row)
     return kept
@@ -384,7 +419,11 @@ def _aligned_across_pages(data: list[Block]) -> list[Block]:
     aligned = []
     for r in data:
         gap = width - len(r.cells)
-        if r.page != data[0].page and 0 < gap <= offset and next((i for i, c in enumerate(r.cells) if c), 0) + gap == offset:
+        if (
+            r.page != data[0].page
+            and 0 < gap <= offset
+            and next((i for i, c in enumerate(r.cells) if c), 0) + gap == offset
+        ):
             r = Block(r.kind, ("",) * gap + r.cells, r.line, r.page)
         aligned.append(r)
     return aligned
