@@ -54,21 +54,27 @@ def main() -> None:
         shanghai = REPO.parent / "shared" / "real" / "上海市普陀区司法局_2026_部门预算.pdf"
         if shanghai.exists():
             pdfs.append(shanghai)
-        print(f"{'document':<44}{'pages':>6}{'ours ms/p':>11}{'plumber ms/p':>14}{'pdfium ms/p':>13}{'ours/plumber':>14}{'ours/pdfium':>13}")
+        print(
+            f"{'document':<44}{'pages':>6}{'ours ms/p':>11}{'plumber ms/p':>14}{'pdfium ms/p':>13}{'ours/plumber':>14}{'ours/pdfium':>13}"
+        )
         totals = [0, 0.0, 0.0, 0.0]
         for path in pdfs:
             data = path.read_bytes()
             with pdfplumber.open(path) as pdf:
                 pages = len(pdf.pages)
-            ours = _best(lambda: pdf_reader.read(path, data), args.repeat)
-            plumber = _best(lambda: _plumber_words(path), args.repeat)
-            pdfium = _best(lambda: _pdfium_text(path), args.repeat)
+            ours = _best(lambda path=path, data=data: pdf_reader.read(path, data), args.repeat)
+            plumber = _best(lambda path=path: _plumber_words(path), args.repeat)
+            pdfium = _best(lambda path=path: _pdfium_text(path), args.repeat)
             totals = [totals[0] + pages, totals[1] + ours, totals[2] + plumber, totals[3] + pdfium]
-            print(f"{path.name[:42]:<44}{pages:>6}{ours / pages * 1000:>11.1f}{plumber / pages * 1000:>14.1f}"
-                  f"{pdfium / pages * 1000:>13.2f}{ours / plumber:>14.2f}{ours / pdfium:>13.1f}")
+            print(
+                f"{path.name[:42]:<44}{pages:>6}{ours / pages * 1000:>11.1f}{plumber / pages * 1000:>14.1f}"
+                f"{pdfium / pages * 1000:>13.2f}{ours / plumber:>14.2f}{ours / pdfium:>13.1f}"
+            )
         pages, ours, plumber, pdfium = totals
-        print(f"{'ALL':<44}{pages:>6}{ours / pages * 1000:>11.1f}{plumber / pages * 1000:>14.1f}"
-              f"{pdfium / pages * 1000:>13.2f}{ours / plumber:>14.2f}{ours / pdfium:>13.1f}")
+        print(
+            f"{'ALL':<44}{pages:>6}{ours / pages * 1000:>11.1f}{plumber / pages * 1000:>14.1f}"
+            f"{pdfium / pages * 1000:>13.2f}{ours / plumber:>14.2f}{ours / pdfium:>13.1f}"
+        )
 
 
 if __name__ == "__main__":

@@ -34,8 +34,15 @@ def test_shanghai_template_tables_are_recognised_by_meaning(shanghai):
     assert shanghai.status["unit_name"] == "上海市普陀区司法局" and shanghai.status["year"] == 2026
     tables = dict(shanghai.frames["tables"].select("table_kind", "published_unit").iter_rows())
     assert tables == {
-        "budget_summary": "元", "income": "元", "expenditure": "元", "fiscal_summary": "元", "gpb_expenditure": "元",
-        "government_fund": "元", "state_capital": "元", "basic_expenditure": "元", "three_public": "万元",
+        "budget_summary": "元",
+        "income": "元",
+        "expenditure": "元",
+        "fiscal_summary": "元",
+        "gpb_expenditure": "元",
+        "government_fund": "元",
+        "state_capital": "元",
+        "basic_expenditure": "元",
+        "three_public": "万元",
     }
     assert "pages without a text layer" in shanghai.status["reason"]  # its table-of-contents page 3 is a scan
 
@@ -53,7 +60,9 @@ def test_shanghai_amounts_in_yuan_convert_losslessly(shanghai):
     assert expenditure[("2210203", "total")] == D("243.36")
     basic_total = amounts.filter((pl.col("table_kind") == "basic_expenditure") & (pl.col("row_kind") == "total"))
     assert dict(basic_total.select("measure", "amount_wan").iter_rows()) == {
-        "total": D("2574.166644"), "personnel": D("2356.3342"), "public": D("217.832444"),
+        "total": D("2574.166644"),
+        "personnel": D("2356.3342"),
+        "public": D("217.832444"),
     }
 
 
@@ -70,7 +79,10 @@ def test_shanghai_narrative_execution_basis_and_facts(shanghai):
     changes = shanghai.frames["budget_changes"]
     item = changes.filter(pl.col("stated_subject_code") == "2040601").row(0, named=True)
     assert (item["current_wan"], item["change_wan"], item["change_pct"], item["prior_basis"]) == (
-        D("1672.67"), D("-18.02"), D("-1.07"), "execution",
+        D("1672.67"),
+        D("-18.02"),
+        D("-1.07"),
+        "execution",
     )
     flat = changes.filter(pl.col("item_kind") == "three_public_reception").row(0, named=True)
     assert (flat["current_wan"], flat["change_wan"]) == (D("0.83"), D(0))
@@ -93,6 +105,7 @@ def test_scanned_pdf_needs_ocr(tmp_path):
         for _ in range(2):
             c.rect(50, 50, 400, 600, fill=1)  # an image-like page: no text layer
             c.showPage()
+
     staged = stage_document(_pdf(tmp_path / "scan.pdf", draw))
     assert staged.status["status"] == "needs_ocr"
     assert "OCR" in staged.status["reason"]
@@ -103,6 +116,7 @@ def test_encrypted_pdf_is_reported(tmp_path):
 
     def draw(c):
         c.drawString(100, 700, "budget")
+
     enc = pdfencrypt.StandardEncryption("secret-user", "secret-owner", canPrint=0)
     staged = stage_document(_pdf(tmp_path / "locked.pdf", draw, encrypt=enc))
     assert staged.status["status"] == "encrypted"
@@ -129,6 +143,7 @@ def test_pdf_without_tables_is_not_a_budget_disclosure(tmp_path):
         c.setFont("STSong-Light", 12)
         c.drawString(80, 700, "关于召开年度工作会议的通知")
         c.drawString(80, 680, "各科室：定于下周一上午召开会议，请准时参加。")
+
     staged = stage_document(_pdf(tmp_path / "notice.pdf", draw))
     assert staged.status["status"] == "not_budget_disclosure"
 
@@ -138,6 +153,7 @@ def test_page_limit_stops_a_huge_pdf(tmp_path):
         for i in range(5):
             c.drawString(100, 700, f"page {i}")
             c.showPage()
+
     with pytest.raises(UnreadableDocument) as err:
         pdf_reader.read(tmp_path / "big.pdf", _pdf(tmp_path / "big.pdf", draw).read_bytes(), max_pages=3)
     assert err.value.status == "too_large"

@@ -116,9 +116,12 @@ def _sandwiched(items: list[list], j: int) -> bool:
     """A short one-cell line between table lines (a row whose amounts are all blank)."""
     item = items[j]
     return (
-        item[1] == "text" and len(item) > 5 and len(item[2][0]) <= 30
+        item[1] == "text"
+        and len(item) > 5
+        and len(item[2][0]) <= 30
         and not re.search(r"[。；]", item[2][0])
-        and j + 1 < len(items) and items[j + 1][1] == "cells"
+        and j + 1 < len(items)
+        and items[j + 1][1] == "cells"
     )
 
 
@@ -172,16 +175,30 @@ def _open(path: Path, data: bytes):
     try:
         return pdfplumber.open(io.BytesIO(data))
     except (PDFPasswordIncorrect, PDFEncryptionError) as err:
-        raise UnreadableDocument("encrypted", f"{path.name}: the PDF is encrypted ({err.__class__.__name__}); ask the publisher for an unprotected copy") from err
+        raise UnreadableDocument(
+            "encrypted",
+            f"{path.name}: the PDF is encrypted ({err.__class__.__name__}); ask the publisher for an unprotected copy",
+        ) from err
     except (PdfminerException, PDFSyntaxError, PSException, ValueError, KeyError, TypeError) as err:
         # pdfplumber wraps pdfminer's error as its first argument
         cause = err.args[0] if err.args and isinstance(err.args[0], Exception) else (err.__cause__ or err)
-        if isinstance(cause, (PDFPasswordIncorrect, PDFEncryptionError)) or "password" in str(cause).lower() or "encrypt" in str(cause).lower():
-            raise UnreadableDocument("encrypted", f"{path.name}: the PDF is encrypted; ask the publisher for an unprotected copy") from err
-        raise UnreadableDocument("corrupt", f"{path.name}: the PDF cannot be parsed ({cause.__class__.__name__}: {str(cause)[:200]}); re-download it") from err
+        if (
+            isinstance(cause, (PDFPasswordIncorrect, PDFEncryptionError))
+            or "password" in str(cause).lower()
+            or "encrypt" in str(cause).lower()
+        ):
+            raise UnreadableDocument(
+                "encrypted", f"{path.name}: the PDF is encrypted; ask the publisher for an unprotected copy"
+            ) from err
+        raise UnreadableDocument(
+            "corrupt",
+            f"{path.name}: the PDF cannot be parsed ({cause.__class__.__name__}: {str(cause)[:200]}); re-download it",
+        ) from err
 
 
-def read(path: Path, data: bytes, max_pages: int | None = None, max_seconds: float | None = None) -> IntermediateDocument:
+def read(
+    path: Path, data: bytes, max_pages: int | None = None, max_seconds: float | None = None
+) -> IntermediateDocument:
     max_pages = max_pages or MAX_PAGES
     max_seconds = max_seconds or MAX_SECONDS
     started = time.monotonic()
@@ -191,19 +208,28 @@ def read(path: Path, data: bytes, max_pages: int | None = None, max_seconds: flo
         try:
             pages = pdf.pages
         except (PdfminerException, PDFSyntaxError, PSException, ValueError, KeyError, TypeError) as err:
-            raise UnreadableDocument("corrupt", f"{path.name}: the PDF's page tree cannot be read ({err}); re-download it") from err
+            raise UnreadableDocument(
+                "corrupt", f"{path.name}: the PDF's page tree cannot be read ({err}); re-download it"
+            ) from err
         doc.page_count = len(pages)
         if len(pages) > max_pages:
-            raise UnreadableDocument("too_large", f"{path.name}: {len(pages)} pages exceed the limit of {max_pages} (BUDGET_PDF_MAX_PAGES)")
+            raise UnreadableDocument(
+                "too_large", f"{path.name}: {len(pages)} pages exceed the limit of {max_pages} (BUDGET_PDF_MAX_PAGES)"
+            )
         page_items: list[list[tuple[float, str, tuple[str, ...], float, float]]] = []
         without_text: list[int] = []
         for number, page in enumerate(pages, start=1):
             if time.monotonic() - started > max_seconds:
-                raise UnreadableDocument("too_slow", f"{path.name}: reading stopped after {max_seconds:.0f} s at page {number} of {len(pages)} (BUDGET_PDF_MAX_SECONDS)")
+                raise UnreadableDocument(
+                    "too_slow",
+                    f"{path.name}: reading stopped after {max_seconds:.0f} s at page {number} of {len(pages)} (BUDGET_PDF_MAX_SECONDS)",
+                )
             try:
                 has_text = bool(page.chars)
             except (PdfminerException, PDFSyntaxError, PSException, ValueError, KeyError, TypeError) as err:
-                raise UnreadableDocument("corrupt", f"{path.name}: page {number} cannot be read ({err}); re-download it") from err
+                raise UnreadableDocument(
+                    "corrupt", f"{path.name}: page {number} cannot be read ({err}); re-download it"
+                ) from err
             if not has_text:
                 without_text.append(number)
                 page_items.append([])
@@ -221,20 +247,25 @@ def read(path: Path, data: bytes, max_pages: int | None = None, max_seconds: flo
                 if len(texts) >= 2 and (any(is_amount(t) for t in texts) or max(map(len, texts)) <= 30):
                     items.append([top, "cells", cells, top / page.height, bottom / page.height])
                 else:
-                    items.append([top, "text", (" ".join(c[0] for c in cells),), top / page.height, bottom / page.height, cells])
+                    items.append(
+                        [top, "text", (" ".join(c[0] for c in cells),), top / page.height, bottom / page.height, cells]
+                    )
             items.sort(key=lambda item: item[0])
             _align_unruled(items)
             page_items.append(items)
             original.flush_cache()
         if without_text and len(without_text) == len(pages):
-            raise UnreadableDocument("needs_ocr", f"{path.name}: none of its {len(pages)} pages has a text layer (a scan); run OCR (e.g. ocrmypdf) and submit the result")
+            raise UnreadableDocument(
+                "needs_ocr",
+                f"{path.name}: none of its {len(pages)} pages has a text layer (a scan); run OCR (e.g. ocrmypdf) and submit the result",
+            )
         if without_text:
             doc.problems.append(f"pages without a text layer (scanned, not read): {', '.join(map(str, without_text))}")
     finally:
         pdf.close()
     repeated = _repeated_margins(page_items)
     for number, items in enumerate(page_items, start=1):
-        for row_index, (_top, kind, cells, rel_top, rel_bottom, *_) in enumerate(items, start=1):
+        for row_index, (_top, kind, cells, _rel_top, _rel_bottom, *_) in enumerate(items, start=1):
             text = " ".join(c for c in cells if c)
             if kind == "text" and (_PAGE_NUMBER.match(text) or text in repeated):
                 continue

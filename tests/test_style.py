@@ -1,0 +1,28 @@
+"""The habits that keep the house: ruff (lint and format) on the Python, sqlfluff on the dbt models.
+Run as tests so the README's test command, and CI, run them."""
+
+import subprocess
+import sys
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parent.parent
+BIN = Path(sys.executable).parent
+
+
+def _run(*command: str) -> subprocess.CompletedProcess:
+    return subprocess.run(command, cwd=REPO, capture_output=True, text=True, timeout=300, check=False)
+
+
+def test_ruff_finds_nothing():
+    result = _run(str(BIN / "ruff"), "check", "pipeline", "tests", "bench")
+    assert result.returncode == 0, result.stdout[-4000:]
+
+
+def test_python_is_formatted_as_ruff_formats_it():
+    result = _run(str(BIN / "ruff"), "format", "--check", "pipeline", "tests", "bench")
+    assert result.returncode == 0, "run `.venv/bin/ruff format pipeline tests bench`:\n" + result.stdout[-4000:]
+
+
+def test_sqlfluff_finds_nothing_in_the_dbt_models():
+    result = _run(str(BIN / "sqlfluff"), "lint", "dbt_project/models", "--disable-progress-bar", "--nocolor")
+    assert result.returncode == 0, result.stdout[-4000:]
