@@ -95,6 +95,12 @@ class Settings:
     def build_db(self) -> Path:
         return self.build_dir / self.warehouse.name
 
+    @property
+    def dbt_target_dir(self) -> Path:
+        """dbt's artifacts of this warehouse's builds: one folder per warehouse, so two warehouses
+        built at once from one checkout never share dbt's files, and its partial parse stays warm."""
+        return self.build_dir / "dbt-target"
+
 
 def settings(raw_dir: str | Path | None = None, warehouse: str | Path | None = None) -> Settings:
     """Paths given (CLI options) or from the environment, or the defaults."""

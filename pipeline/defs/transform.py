@@ -7,7 +7,6 @@ row when the dbt project, the parser or the place resolver changed (``--full-ref
 """
 
 from collections.abc import Mapping
-from pathlib import Path
 from typing import Any
 
 import dagster as dg
@@ -58,8 +57,7 @@ def _build_models(context: dg.AssetExecutionContext, dbt: DbtCliResource, s):
     context.log.info(step.reason)
     if step.arguments is None:
         return  # no output: the publish step after it is skipped, the published warehouse stays
-    # one target folder for every run keeps dbt's partial parse warm and target/ from growing
-    yield from dbt.cli(step.arguments, context=context, target_path=Path("target") / "build").stream()
+    yield from dbt.cli(step.arguments, context=context, target_path=s.dbt_target_dir).stream()
     if context.selected_asset_keys == set(context.assets_def.keys):  # a subset leaves the rest as it was
         with connect(s.build_db) as con:
             for component, fingerprint in current.items():
