@@ -32,9 +32,12 @@ def run_budget(*args: str, timeout: float = 600, **environment: str) -> subproce
     )
 
 
-def build_warehouse(raw_dir: Path, warehouse: Path, **environment: str) -> subprocess.CompletedProcess:
+def build_warehouse(
+    raw_dir: Path, warehouse: Path, strict: bool = False, **environment: str
+) -> subprocess.CompletedProcess:
     """Run ``budget build`` in a fresh process, as a user would (``environment``: extra variables)."""
-    return run_budget("build", "--raw-dir", str(raw_dir), "--warehouse", str(warehouse), **environment)
+    options = ["--strict"] if strict else []
+    return run_budget("build", "--raw-dir", str(raw_dir), "--warehouse", str(warehouse), *options, **environment)
 
 
 def free_port() -> int:

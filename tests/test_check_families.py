@@ -70,6 +70,10 @@ PLANTED = {
     "summary_in_yuan": SAMPLE.replace("单位：万元", "单位：元", 1),
     # the narrative states “三公” 4.90 where the table prints 4.80
     "narrative_three_public": SAMPLE.replace("“三公”经费数为 4.80 万元", "“三公”经费数为 4.90 万元", 1),
+    # a printing error: 社会保险经办机构 387.00 → 378.00 in the 支出总体情况表 only
+    "garbled_number": _in_expenditure_table(
+        "208\t01\t09\t社会保险经办机构\t387.00\t387.00", "208\t01\t09\t社会保险经办机构\t378.00\t387.00"
+    ),
     # the 基本支出 table names another discloser
     "other_discloser": SAMPLE.replace(
         "一般公共预算基本支出情况表\n\n编制部门：克孜勒苏柯尔克孜自治州社会保险中心",
@@ -80,8 +84,8 @@ PLANTED = {
 
 
 @pytest.fixture(scope="module")
-def checks(tmp_path_factory):
-    """query(copy) → that copy's rows of dq_check_result: {(check_name, subject): row}."""
+def planted(tmp_path_factory):
+    """(read-only connection, file name of each copy) of one build of every planted copy."""
     raw = tmp_path_factory.mktemp("planted") / "raw"
     raw.mkdir()
     file_names = {name: f"{number:03d}_{name}.txt" for number, name in enumerate(PLANTED)}
@@ -92,6 +96,14 @@ def checks(tmp_path_factory):
     result = build_warehouse(raw, warehouse)
     assert result.returncode == 0, result.stdout[-3000:] + result.stderr[-3000:]
     con = duckdb.connect(str(warehouse), read_only=True)
+    yield con, file_names
+    con.close()
+
+
+@pytest.fixture(scope="module")
+def checks(planted):
+    """query(copy) → that copy's rows of dq_check_result: {(check_name, subject): row}."""
+    con, file_names = planted
 
     def query(copy: str) -> dict[tuple[str, str], dict]:
         cursor = con.execute(
@@ -103,8 +115,16 @@ def checks(tmp_path_factory):
         assert rows, copy
         return {(r["check_name"], r["subject"]): r for r in rows}
 
-    yield query
-    con.close()
+    return query
+
+
+@pytest.fixture(scope="module")
+def planted_status(planted):
+    """status(copy) → that copy's status in document_status."""
+    con, file_names = planted
+    return lambda copy: con.execute(
+        "select status from document_status where file_name = ?", [file_names[copy]]
+    ).fetchone()[0]
 
 
 def caught(checks, copy: str, control: str = "control") -> set[tuple[str, str, str]]:
@@ -196,3 +216,11 @@ def test_a_table_naming_another_discloser_is_caught_by_the_text_family(checks):
     assert caught(checks, "other_discloser") == {("text", "discloser_matches_unit", "basic_expenditure")}
     row = checks("other_discloser")[("discloser_matches_unit", "basic_expenditure")]
     assert (row["expected_wan"], row["difference_wan"], row["tolerance_wan"]) == (None, None, None)
+
+
+def test_a_garbled_number_fails_its_checks_and_the_document_still_loads(checks, planted_status):
+    row = checks("garbled_number")[("basic_plus_project_expenditure", "2080109")]
+    assert (row["status"], row["difference_wan"]) == ("fail", D("9.00"))
+    assert checks("garbled_number")[("hierarchy_expenditure", "20801 total")]["difference_wan"] == D("-9.00")
+    # the document is read all the same (here superseded by an equally read copy of its unit-year)
+    assert planted_status("garbled_number") in ("loaded", "superseded")

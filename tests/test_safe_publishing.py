@@ -14,12 +14,13 @@ from tests.conftest import RAW, build_warehouse
 
 READER = r"""
 import sys, time
+from pathlib import Path
 import sqlalchemy as sa
 engine = sa.create_engine(f"duckdb:///{sys.argv[1]}", connect_args={"read_only": True})
-deadline = time.time() + float(sys.argv[2])
+stop, deadline = Path(sys.argv[2]), time.time() + 300
 queries = 0
 with engine.connect() as con:  # held open for the whole build, as a BI tool does
-    while time.time() < deadline:
+    while not stop.exists() and time.time() < deadline:
         units = con.execute(sa.text("select count(*) from mart_unit_year")).scalar()
         checks = con.execute(sa.text("select count(*) from dq_check_result")).scalar()
         assert units == 5 and checks > 0, (units, checks)
@@ -51,12 +52,18 @@ def _snapshot(warehouse: Path) -> dict[str, list]:
 
 
 def test_a_bi_client_holding_the_warehouse_open_is_never_blocked_during_a_build(warehouse, tmp_path):
+    stop = tmp_path / "stop"
     reader = subprocess.Popen(
-        [sys.executable, "-c", READER, str(warehouse), "25"], stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True
+        [sys.executable, "-c", READER, str(warehouse), str(stop)],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
     )
     time.sleep(1.5)
     result = build_warehouse(RAW, warehouse)  # rebuild and publish over the file the reader holds
     assert result.returncode == 0, result.stderr[-2000:]
+    time.sleep(1.0)  # a few queries of the published file after the build
+    stop.touch()
     out, err = reader.communicate(timeout=60)
     assert reader.returncode == 0, err[-2000:]
     assert int(out) > 50
