@@ -37,6 +37,11 @@ PARSE_WORKERS = Variable("BUDGET_PARSE_WORKERS", "0", "parse processes per shard
 PARSE_SHARDS = Variable("BUDGET_PARSE_SHARDS", "4", "parse shards (each its own Dagster asset and DuckDB file)")
 PDF_MAX_PAGES = Variable("BUDGET_PDF_MAX_PAGES", "400", "a PDF with more pages is too_large")
 PDF_MAX_SECONDS = Variable("BUDGET_PDF_MAX_SECONDS", "120", "a PDF taking longer to read is too_slow")
+PDF_ENGINE = Variable(
+    "BUDGET_PDF_ENGINE",
+    "pdfium",
+    "what reads a PDF's characters and rulings: pdfium (fast) or pdfplumber (the reference; the same facts)",
+)
 DBT_TARGET = Variable("BUDGET_DBT_TARGET", "dev", "dbt target in dbt_project/profiles.yml")
 DUCKDB_MEMORY = Variable(
     "BUDGET_DUCKDB_MEMORY_LIMIT",
@@ -66,6 +71,7 @@ VARIABLES = [
     PARSE_SHARDS,
     PDF_MAX_PAGES,
     PDF_MAX_SECONDS,
+    PDF_ENGINE,
     DBT_TARGET,
     DUCKDB_MEMORY,
     DUCKDB_STORAGE,

@@ -1,35 +1,36 @@
-"""PDF with a text layer, through pdfplumber.
+"""PDF with a text layer, read by an engine (PDFium by default, pdfplumber as the reference).
 
-Ruled tables (drawn lines or cell rectangles) come from pdfplumber's table finder, merged
-cells left empty in the positions they span, wrapped cell text joined. Lines outside the
-tables are split into cells where the words leave a wide gap (tables without rulings); a
-line with a single cell is running text. Repeated page headers/footers and page numbers are
-dropped. Every block carries its page and its row on the page.
+The engine gives each page's characters and ruling edges (``pdf_page.PageContent``); the rest
+is the same whichever engine read the page. Ruled tables (drawn lines or cell rectangles) are
+found as pdfplumber's table finder finds them (``pdf_tables``), merged cells left empty in the
+positions they span, wrapped cell text joined. Lines outside the tables are split into cells
+where the words (``pdf_words``) leave a wide gap (tables without rulings); a line with a single
+cell is running text. Repeated page headers/footers and page numbers are dropped. Every block
+carries its page and its row on the page.
 
 A PDF whose pages carry no text layer is ``needs_ocr``; an encrypted one is ``encrypted``;
 one that cannot be parsed is ``corrupt``; page and time limits stop a pathological file.
+The engine is ``BUDGET_PDF_ENGINE`` (``pdfium`` or ``pdfplumber``) unless the caller names one.
 """
 
 from __future__ import annotations
 
-import io
-import os
 import re
 import time
 from collections import Counter
 from pathlib import Path
 
-import pdfplumber
-from pdfminer.pdfdocument import PDFEncryptionError, PDFPasswordIncorrect
-from pdfminer.pdfparser import PDFSyntaxError
-from pdfminer.psparser import PSException
-from pdfplumber.utils.exceptions import PdfminerException
-
+from pipeline import config
 from pipeline.cleaning import clean_cell, is_amount
 from pipeline.intermediate import Block, IntermediateDocument, UnreadableDocument
+from pipeline.readers.pdf_page import Char, PageContent, on_grid
+from pipeline.readers.pdf_tables import CharsByMidpoint, find_tables, table_rows
+from pipeline.readers.pdf_words import Word, dedupe_chars, words
+from pipeline.readers.pdfium_engine import PdfiumDocument
+from pipeline.readers.pdfplumber_engine import PdfplumberDocument
 
-MAX_PAGES = int(os.environ.get("BUDGET_PDF_MAX_PAGES", "400"))
-MAX_SECONDS = float(os.environ.get("BUDGET_PDF_MAX_SECONDS", "120"))
+ENGINES = {"pdfium": PdfiumDocument, "pdfplumber": PdfplumberDocument}
+REFERENCE_ENGINE = "pdfplumber"
 _PAGE_NUMBER = re.compile(r"^(?:[-–—]?\s*\d{1,4}\s*[-–—]?|第\s*\d+\s*页(?:\s*共\s*\d+\s*页)?|\d+\s*/\s*\d+)$")
 _MARGIN = 0.07  # share of the page height where headers and footers live
 
@@ -52,39 +53,43 @@ def _cell_text(raw: str | None) -> str:
     return clean_cell(joined)
 
 
-def _inside(obj: dict, boxes: list[tuple[float, float, float, float]]) -> bool:
-    x = (obj["x0"] + obj["x1"]) / 2
-    y = (obj["top"] + obj["bottom"]) / 2
+def _inside(word: Word, boxes: list[tuple[float, float, float, float]]) -> bool:
+    x = (word.x0 + word.x1) / 2
+    y = (word.top + word.bottom) / 2
     return any(x0 - 1 <= x <= x1 + 1 and top - 1 <= y <= bottom + 1 for x0, top, x1, bottom in boxes)
 
 
-def _split_line(words: list[dict]) -> list[tuple[str, float, float]]:
+def _split_line(line: list[Word]) -> list[tuple[str, float, float]]:
     """Cells of one text line, with their x extent: words separated by a gap wider than
-    0.8 of the character size (wider than a space) start a new cell."""
+    0.8 of the character size (wider than a space) start a new cell; a gap of a quarter of it
+    or more (a Latin space, often exactly that) reads as a space. Distances are compared on the
+    coordinates' 0.001 pt grid, so that a gap of exactly a quarter em is one whatever the
+    floating-point noise of the subtraction."""
     cells: list[tuple[str, float, float]] = []
     current, x0, x1 = "", None, None
     previous = None
-    for word in words:
-        size = max(word["bottom"] - word["top"], 1.0)
-        if previous is not None and word["x0"] - previous["x1"] > 0.8 * size:
+    for word in line:
+        size = on_grid(max(word.bottom - word.top, 1.0))
+        gap = None if previous is None else on_grid(word.x0 - previous.x1)
+        if gap is not None and gap > 0.8 * size:
             cells.append((clean_cell(current), x0, x1))
-            current, x0 = word["text"], word["x0"]
+            current, x0 = word.text, word.x0
         else:
-            glue = "" if previous is None or word["x0"] - previous["x1"] < 0.25 * size else " "
-            current = current + glue + word["text"]
-            x0 = word["x0"] if x0 is None else x0
-        x1 = word["x1"]
+            glue = "" if gap is None or gap < 0.25 * size else " "
+            current = current + glue + word.text
+            x0 = word.x0 if x0 is None else x0
+        x1 = word.x1
         previous = word
     cells.append((clean_cell(current), x0, x1))
     return cells
 
 
-def _without_overprint(page):
-    """The page without fake-bold overprinting: some producers print each glyph of a bold
-    title several times at (almost) the same place (表表表表1111), which reads as repeated text."""
-    chars = page.chars
-    seen = {(c["text"], round(c["x0"]), round(c["top"])) for c in chars}
-    return page.dedupe_chars(tolerance=1) if len(chars) - len(seen) > 0.05 * len(chars) else page
+def _without_overprint(chars: list[Char]) -> list[Char]:
+    """The characters without fake-bold overprinting: some producers print each glyph of a bold
+    title several times at (almost) the same place (表表表表1111), which reads as repeated text.
+    A glyph within 1 pt of the same glyph (same font and size) is such a copy, on any page: the
+    share of copies on a page depends on the engine (PDFium drops most copies itself)."""
+    return dedupe_chars(chars)
 
 
 def _bands(rows: list[list[tuple[str, float, float]]]) -> list[list[float]]:
@@ -154,135 +159,151 @@ def _align_unruled(items: list[list]) -> None:
         i = j
 
 
-def _text_lines(page, boxes) -> list[tuple[float, float, float, list[tuple[str, float, float]]]]:
+def _text_lines(chars: list[Char], boxes) -> list[tuple[float, float, float, list[tuple[str, float, float]]]]:
     """(top, bottom, x0, cells with x extents) of every line outside the tables."""
-    words = [w for w in page.extract_words(keep_blank_chars=False, use_text_flow=False) if not _inside(w, boxes)]
-    words.sort(key=lambda w: (round(w["top"] / 3), w["x0"]))
-    lines: list[list[dict]] = []
-    for word in words:
-        if lines and abs(lines[-1][0]["top"] - word["top"]) <= 3:
+    found = [w for w in words(chars) if not _inside(w, boxes)]
+    found.sort(key=lambda w: (round(w.top / 3), w.x0))
+    lines: list[list[Word]] = []
+    for word in found:
+        if lines and abs(lines[-1][0].top - word.top) <= 3:
             lines[-1].append(word)
         else:
             lines.append([word])
     out = []
     for line in lines:
-        line.sort(key=lambda w: w["x0"])
-        out.append((line[0]["top"], max(w["bottom"] for w in line), line[0]["x0"], tuple(_split_line(line))))
+        line.sort(key=lambda w: w.x0)
+        out.append((line[0].top, max(w.bottom for w in line), line[0].x0, tuple(_split_line(line))))
     return out
 
 
-def _open(path: Path, data: bytes):
-    try:
-        return pdfplumber.open(io.BytesIO(data))
-    except (PDFPasswordIncorrect, PDFEncryptionError) as err:
-        raise UnreadableDocument(
-            "encrypted",
-            f"{path.name}: the PDF is encrypted ({err.__class__.__name__}); ask the publisher for an unprotected copy",
-        ) from err
-    except (PdfminerException, PDFSyntaxError, PSException, ValueError, KeyError, TypeError) as err:
-        # pdfplumber wraps pdfminer's error as its first argument
-        cause = err.args[0] if err.args and isinstance(err.args[0], Exception) else (err.__cause__ or err)
-        if (
-            isinstance(cause, (PDFPasswordIncorrect, PDFEncryptionError))
-            or "password" in str(cause).lower()
-            or "encrypt" in str(cause).lower()
-        ):
-            raise UnreadableDocument(
-                "encrypted", f"{path.name}: the PDF is encrypted; ask the publisher for an unprotected copy"
-            ) from err
-        raise UnreadableDocument(
-            "corrupt",
-            f"{path.name}: the PDF cannot be parsed ({cause.__class__.__name__}: {str(cause)[:200]}); re-download it",
-        ) from err
+def page_items(page: PageContent) -> list[list]:
+    """The page's table rows and text lines, top to bottom: [top, kind, cells, rel_top, rel_bottom, ...]."""
+    chars = _without_overprint(page.chars)
+    tables = find_tables(page.edges)
+    boxes = [t.bbox for t in tables]
+    index = CharsByMidpoint(chars) if tables else None
+    items = []
+    for table in tables:
+        top = table.bbox[1]
+        for i, row in enumerate(table_rows(table, index)):
+            items.append([top + i * 0.001, "row", tuple(_cell_text(c) for c in row), top, table.bbox[3]])
+    for top, bottom, _x0, cells in _text_lines(chars, boxes):
+        texts = [c[0] for c in cells if c[0]]
+        if len(texts) >= 2 and (any(is_amount(t) for t in texts) or max(map(len, texts)) <= 30):
+            items.append([top, "cells", cells, top / page.height, bottom / page.height])
+        else:
+            items.append(
+                [top, "text", (" ".join(c[0] for c in cells),), top / page.height, bottom / page.height, cells]
+            )
+    items.sort(key=lambda item: item[0])
+    _align_unruled(items)
+    return items
+
+
+def engine_named(name: str | None = None) -> str:
+    """The engine to read with: ``name``, else ``BUDGET_PDF_ENGINE``, else PDFium."""
+    name = name or config.PDF_ENGINE.value()
+    if name not in ENGINES:
+        raise ValueError(f"unknown PDF engine {name!r} (BUDGET_PDF_ENGINE): use one of {', '.join(ENGINES)}")
+    return name
+
+
+class _Pages:
+    """The pages of an open document. What the engine cannot read the reference engine reads:
+    a document the engine cannot open (the reference then also says why, if it cannot either),
+    a page the engine could not read in full (the reference opened only when needed)."""
+
+    def __init__(self, path: Path, data: bytes, engine: str):
+        self.path, self.data, self.engine = path, data, engine
+        try:
+            self.document = ENGINES[engine](path, data)
+        except UnreadableDocument:
+            if engine == REFERENCE_ENGINE:
+                raise
+            self.engine, self.document = REFERENCE_ENGINE, ENGINES[REFERENCE_ENGINE](path, data)
+        self.count = self.document.page_count
+        self.reference = None
+
+    def read(self, number: int) -> PageContent:
+        page = self.document.read_page(number)
+        if page.complete or self.engine == REFERENCE_ENGINE:
+            return page
+        try:
+            self.reference = self.reference or ENGINES[REFERENCE_ENGINE](self.path, self.data)
+            return self.reference.read_page(number)
+        except UnreadableDocument:
+            return page  # the reference cannot read it either: keep what the engine read
+
+    def close(self) -> None:
+        for document in (self.document, self.reference):
+            if document is not None:
+                document.close()
 
 
 def read(
-    path: Path, data: bytes, max_pages: int | None = None, max_seconds: float | None = None
+    path: Path, data: bytes, max_pages: int | None = None, max_seconds: float | None = None, engine: str | None = None
 ) -> IntermediateDocument:
-    max_pages = max_pages or MAX_PAGES
-    max_seconds = max_seconds or MAX_SECONDS
     started = time.monotonic()
-    pdf = _open(path, data)
-    doc = IntermediateDocument(layout="pdf")
+    pages = _Pages(path, data, engine_named(engine))
     try:
-        try:
-            pages = pdf.pages
-        except (PdfminerException, PDFSyntaxError, PSException, ValueError, KeyError, TypeError) as err:
+        if pages.count > (max_pages or config.MAX_PDF_PAGES):
             raise UnreadableDocument(
-                "corrupt", f"{path.name}: the PDF's page tree cannot be read ({err}); re-download it"
-            ) from err
-        doc.page_count = len(pages)
-        if len(pages) > max_pages:
-            raise UnreadableDocument(
-                "too_large", f"{path.name}: {len(pages)} pages exceed the limit of {max_pages} (BUDGET_PDF_MAX_PAGES)"
+                "too_large",
+                f"{path.name}: {pages.count} pages exceed the limit of {max_pages or config.MAX_PDF_PAGES} (BUDGET_PDF_MAX_PAGES)",
             )
-        page_items: list[list[tuple[float, str, tuple[str, ...], float, float]]] = []
-        without_text: list[int] = []
-        for number, page in enumerate(pages, start=1):
-            if time.monotonic() - started > max_seconds:
-                raise UnreadableDocument(
-                    "too_slow",
-                    f"{path.name}: reading stopped after {max_seconds:.0f} s at page {number} of {len(pages)} (BUDGET_PDF_MAX_SECONDS)",
-                )
-            try:
-                has_text = bool(page.chars)
-            except (PdfminerException, PDFSyntaxError, PSException, ValueError, KeyError, TypeError) as err:
-                raise UnreadableDocument(
-                    "corrupt", f"{path.name}: page {number} cannot be read ({err}); re-download it"
-                ) from err
-            if not has_text:
-                without_text.append(number)
-                page_items.append([])
-                continue
-            original, page = page, _without_overprint(page)
-            items = []
-            tables = page.find_tables()
-            boxes = [t.bbox for t in tables]
-            for table in tables:
-                top = table.bbox[1]
-                for i, row in enumerate(table.extract()):
-                    items.append([top + i * 0.001, "row", tuple(_cell_text(c) for c in row), top, table.bbox[3]])
-            for top, bottom, _x0, cells in _text_lines(page, boxes):
-                texts = [c[0] for c in cells if c[0]]
-                if len(texts) >= 2 and (any(is_amount(t) for t in texts) or max(map(len, texts)) <= 30):
-                    items.append([top, "cells", cells, top / page.height, bottom / page.height])
-                else:
-                    items.append(
-                        [top, "text", (" ".join(c[0] for c in cells),), top / page.height, bottom / page.height, cells]
-                    )
-            items.sort(key=lambda item: item[0])
-            _align_unruled(items)
-            page_items.append(items)
-            original.flush_cache()
-        if without_text and len(without_text) == len(pages):
-            raise UnreadableDocument(
-                "needs_ocr",
-                f"{path.name}: none of its {len(pages)} pages has a text layer (a scan); run OCR (e.g. ocrmypdf) and submit the result",
-            )
-        if without_text:
-            doc.problems.append(f"pages without a text layer (scanned, not read): {', '.join(map(str, without_text))}")
+        items_by_page = _read_pages(pages, path, started, max_seconds or config.MAX_PDF_SECONDS)
     finally:
-        pdf.close()
-    repeated = _repeated_margins(page_items)
-    for number, items in enumerate(page_items, start=1):
-        for row_index, (_top, kind, cells, _rel_top, _rel_bottom, *_) in enumerate(items, start=1):
-            text = " ".join(c for c in cells if c)
-            if kind == "text" and (_PAGE_NUMBER.match(text) or text in repeated):
-                continue
-            doc.blocks.append(Block(kind, cells, line=row_index, page=number))
+        pages.close()
+    doc = IntermediateDocument(layout="pdf", page_count=pages.count)
+    without_text = [number for number, items in enumerate(items_by_page, start=1) if items is None]
+    if without_text and len(without_text) == pages.count:
+        raise UnreadableDocument(
+            "needs_ocr",
+            f"{path.name}: none of its {pages.count} pages has a text layer (a scan); run OCR (e.g. ocrmypdf) and submit the result",
+        )
+    if without_text:
+        doc.problems.append(f"pages without a text layer (scanned, not read): {', '.join(map(str, without_text))}")
+    doc.blocks = _blocks([items or [] for items in items_by_page])
     return doc
 
 
-def _repeated_margins(page_items) -> set[str]:
+def _read_pages(pages: _Pages, path: Path, started: float, max_seconds: float) -> list[list[list] | None]:
+    """Each page's items (None for a page without a text layer), one page in memory at a time."""
+    items_by_page: list[list[list] | None] = []
+    for number in range(1, pages.count + 1):
+        if time.monotonic() - started > max_seconds:
+            raise UnreadableDocument(
+                "too_slow",
+                f"{path.name}: reading stopped after {max_seconds:.0f} s at page {number} of {pages.count} (BUDGET_PDF_MAX_SECONDS)",
+            )
+        page = pages.read(number)
+        items_by_page.append(page_items(page) if page.chars else None)
+    return items_by_page
+
+
+def _blocks(items_by_page: list[list[list]]) -> list[Block]:
+    """The blocks of every page, without page numbers and the headers and footers pages repeat."""
+    repeated = _repeated_margins(items_by_page)
+    blocks = []
+    for number, items in enumerate(items_by_page, start=1):
+        for row_index, (_top, kind, cells, *_) in enumerate(items, start=1):
+            text = " ".join(c for c in cells if c)
+            if kind == "text" and (_PAGE_NUMBER.match(text) or text in repeated):
+                continue
+            blocks.append(Block(kind, cells, line=row_index, page=number))
+    return blocks
+
+
+def _repeated_margins(items_by_page: list[list[list]]) -> set[str]:
     """Text lines standing in the top or bottom margin of several pages: headers and footers."""
     counts: Counter[str] = Counter()
-    for items in page_items:
+    for items in items_by_page:
         seen = set()
         for _top, kind, cells, rel_top, rel_bottom, *_ in items:
             if kind == "text" and (rel_top < _MARGIN or rel_bottom > 1 - _MARGIN):
                 seen.add(re.sub(r"\d+", "#", cells[0]))
         counts.update(seen)
-    threshold = max(3, len(page_items) // 2)
+    threshold = max(3, len(items_by_page) // 2)
     return {text for text, n in counts.items() if n >= threshold and "#" not in text} | {
         text for text, n in counts.items() if n >= threshold
     }

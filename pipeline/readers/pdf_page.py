@@ -1,0 +1,86 @@
+"""What a PDF engine reads from one page, in a form independent of the engine.
+
+A page is its size, its characters and its ruling edges, in pdfplumber's coordinates (points,
+origin at the top left of the page's MediaBox as displayed, after /Rotate). A character's box
+runs across its advance width and down from descent to descent + font size, as pdfminer draws
+it. An edge is a horizontal or vertical ruling as pdfplumber's table finder takes it (a dict,
+because that finder reads dicts).
+
+Coordinates are rounded to 0.001 pt. The engines compute them differently (pdfminer in double
+precision, PDFium in single: they differ by up to 0.0005 pt), and the word and table finders
+compare distances with thresholds that round figures sit on (a quarter-em space at 12 pt is a
+gap of exactly 3 pt, pdfplumber's tolerance): on the same grid, both engines decide alike.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from math import floor
+from typing import NamedTuple
+
+MIN_EDGE_LENGTH = 1.0  # pdfplumber's table finder drops shorter edges before merging them
+DECIMALS = 3
+_STEPS = 10**DECIMALS
+
+
+def on_grid(value: float) -> float:
+    """The value on the 0.001 pt grid (halves round up; faster than ``round(value, 3)``)."""
+    return floor(value * _STEPS + 0.5) / _STEPS
+
+
+class Char(NamedTuple):
+    text: str
+    x0: float
+    top: float
+    x1: float
+    bottom: float
+    size: float
+    fontname: str
+    upright: bool = True  # False for text running vertically (rotated a quarter turn)
+
+
+@dataclass(slots=True)
+class PageContent:
+    number: int  # 1-based
+    width: float
+    height: float
+    chars: list[Char] = field(default_factory=list)
+    edges: list[dict] = field(default_factory=list)
+    complete: bool = True  # False when the engine knows it could not read some of the page's text
+
+
+_new_char = tuple.__new__  # NamedTuple's own __new__ adds a Python call per character
+
+
+def make_char(
+    text: str, x0: float, top: float, x1: float, bottom: float, size: float, fontname: str, upright: bool = True
+) -> Char:
+    return _new_char(
+        Char,
+        (
+            text,
+            floor(x0 * _STEPS + 0.5) / _STEPS,
+            floor(top * _STEPS + 0.5) / _STEPS,
+            floor(x1 * _STEPS + 0.5) / _STEPS,
+            floor(bottom * _STEPS + 0.5) / _STEPS,
+            floor(size * _STEPS + 0.5) / _STEPS,
+            fontname,
+            upright,
+        ),
+    )
+
+
+def make_edge(orientation: str, x0: float, top: float, x1: float, bottom: float) -> dict | None:
+    """The edge ("h" or "v"), or None when it is too short for the table finder to use."""
+    x0, top, x1, bottom = on_grid(x0), on_grid(top), on_grid(x1), on_grid(bottom)
+    edge = {
+        "orientation": orientation,
+        "x0": x0,
+        "x1": x1,
+        "top": top,
+        "bottom": bottom,
+        "width": x1 - x0,
+        "height": bottom - top,
+    }
+    length = edge["height"] if orientation == "v" else edge["width"]
+    return edge if length >= MIN_EDGE_LENGTH else None
