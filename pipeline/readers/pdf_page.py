@@ -84,3 +84,20 @@ def make_edge(orientation: str, x0: float, top: float, x1: float, bottom: float)
     }
     length = edge["height"] if orientation == "v" else edge["width"]
     return edge if length >= MIN_EDGE_LENGTH else None
+
+
+class EngineDocument:
+    """What every engine's open document shares: ``page_count`` pages, read one at a time with
+    ``read_page(number)``, and the engine's file closed once (``close`` or a ``with`` block)."""
+
+    _pdf: object
+    page_count: int
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.close()
+
+    def close(self) -> None:
+        self._pdf.close()

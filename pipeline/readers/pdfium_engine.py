@@ -27,7 +27,7 @@ import pypdfium2 as pdfium
 import pypdfium2.raw as pdfium_c
 
 from pipeline.intermediate import UnreadableDocument
-from pipeline.readers.pdf_page import Char, PageContent, make_char, make_edge, on_grid
+from pipeline.readers.pdf_page import Char, EngineDocument, PageContent, make_char, make_edge, on_grid
 
 Matrix = tuple[float, float, float, float, float, float]  # a b c d e f: x' = a x + c y + e, y' = b x + d y + f
 _IDENTITY: Matrix = (1.0, 0.0, 0.0, 1.0, 0.0, 0.0)
@@ -137,7 +137,7 @@ def _apply(m: Matrix, x: float, y: float) -> tuple[float, float]:
     return m[0] * x + m[2] * y + m[4], m[1] * x + m[3] * y + m[5]
 
 
-class PdfiumDocument:
+class PdfiumDocument(EngineDocument):
     """An open PDF, read page by page (each page and its text page closed before the next)."""
 
     def __init__(self, path: Path, data: bytes):
@@ -153,15 +153,6 @@ class PdfiumDocument:
                 "corrupt", f"{path.name}: the PDF cannot be parsed ({err}); re-download it"
             ) from err
         self.page_count = len(self._pdf)
-
-    def __enter__(self) -> PdfiumDocument:
-        return self
-
-    def __exit__(self, *exc) -> None:
-        self.close()
-
-    def close(self) -> None:
-        self._pdf.close()
 
     def read_page(self, number: int) -> PageContent:
         try:

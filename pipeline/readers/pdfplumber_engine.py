@@ -16,12 +16,12 @@ from pdfminer.psparser import PSException
 from pdfplumber.utils.exceptions import PdfminerException
 
 from pipeline.intermediate import UnreadableDocument
-from pipeline.readers.pdf_page import Char, PageContent, make_char, make_edge, on_grid
+from pipeline.readers.pdf_page import Char, EngineDocument, PageContent, make_char, make_edge, on_grid
 
 _PARSE_ERRORS = (PdfminerException, PDFSyntaxError, PSException, ValueError, KeyError, TypeError)
 
 
-class PdfplumberDocument:
+class PdfplumberDocument(EngineDocument):
     """An open PDF, read page by page (each page's parsed objects dropped before the next)."""
 
     def __init__(self, path: Path, data: bytes):
@@ -35,15 +35,6 @@ class PdfplumberDocument:
                 "corrupt", f"{path.name}: the PDF's page tree cannot be read ({err}); re-download it"
             ) from err
         self.page_count = len(self._pages)
-
-    def __enter__(self) -> PdfplumberDocument:
-        return self
-
-    def __exit__(self, *exc) -> None:
-        self.close()
-
-    def close(self) -> None:
-        self._pdf.close()
 
     def read_page(self, number: int) -> PageContent:
         page = self._pages[number - 1]
