@@ -18,6 +18,7 @@ import polars as pl
 from pipeline.cleaning import is_amount, parse_amount
 from pipeline.identify import identify
 from pipeline.intermediate import IntermediateDocument, UnreadableDocument
+from pipeline.narrative.execution import extract_execution
 from pipeline.narrative.facts import extract_facts
 from pipeline.narrative.paragraphs import paragraphs
 from pipeline.narrative.statements import extract_changes
@@ -189,7 +190,7 @@ def _preference(region: TableRegion) -> tuple[int, int, int]:
 
 def printed_decimals(region: TableRegion) -> int | None:
     """The most decimals any amount cell of the table prints (2 for ``1,234.56``, 0 for
-    ``178,830,483``, 6 for ``32,365.090089``); None for a table without figures. The last printed
+    ``12,345,678``, 6 for ``1,234.567890``); None for a table without figures. The last printed
     digit decides the rounding allowance of every check on the table (dbt macros/tolerance.sql)."""
     places = [
         max(0, -amount.as_tuple().exponent)
@@ -294,7 +295,7 @@ def stage_read_document(doc: IntermediateDocument, base: dict, staged: StagedDoc
             record["has_empty_statement"] = _emptiness_stated(record["table_kind"], record["title"], doc.blocks)
     paras = paragraphs(doc.blocks)
     change_rows = [_change_row(doc_id, seq, change) for seq, change in enumerate(extract_changes(paras))]
-    fact_rows = [_fact_row(doc_id, fact) for fact in extract_facts(paras)]
+    fact_rows = [_fact_row(doc_id, fact) for fact in extract_facts(paras) + extract_execution(paras)]
     found = sorted({t.kind for t in tables}, key=STANDARD_KINDS.index)
     missing = [k for k in _expected_kinds(doc) if k not in found]
     has_core = any(t.kind in CORE_KINDS for t in tables)

@@ -7,9 +7,9 @@
     a printing or conversion error larger than that does.
 
         table in 元,  2 decimals (1,234.56):       0.005 元    = 0.0000005 万元 per figure
-        table in 元,  0 decimals (178,830,483):    0.5 元      = 0.00005 万元
+        table in 元,  0 decimals (12,345,678):     0.5 元      = 0.00005 万元
         table in 万元, 2 decimals (1,234.56):      0.005 万元
-        table in 万元, 6 decimals (32,365.090089): 0.0000005 万元
+        table in 万元, 6 decimals (1,234.567890):  0.0000005 万元
         table in 亿元, 2 decimals:                  0.005 亿元   = 50 万元
 
     Every other number a check uses is a named threshold of check_threshold() below, with why. -#}

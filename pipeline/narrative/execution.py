@@ -21,7 +21,7 @@ import re
 from bisect import bisect_right
 from decimal import Decimal
 
-from pipeline.narrative.facts import NUM, NarrativeFact
+from pipeline.narrative.facts import NUM, NarrativeFact, amount
 from pipeline.narrative.paragraphs import Paragraph
 
 _SEP = r"\s*[，,。]?\s*"
@@ -117,10 +117,6 @@ def _joined(paragraph_list: list[Paragraph]) -> tuple[str, list[int]]:
     return "".join(parts), starts
 
 
-def _amount(raw: str) -> Decimal:
-    return Decimal(raw.replace(",", ""))
-
-
 def extract_execution(paragraph_list: list[Paragraph]) -> list[NarrativeFact]:
     """The budget-against-actual facts a 决算 narrative states (nothing for a budget's prose)."""
     text, starts = _joined(paragraph_list)
@@ -162,13 +158,13 @@ def extract_execution(paragraph_list: list[Paragraph]) -> list[NarrativeFact]:
         }
         # the budget an item is measured against: 年初预算 where the text states it, else the one it states
         budget = budgets.get("original_budget") or budgets.get("budget") or budgets.get("adjusted_budget")
-        add("execution", f"{item}|budget", _amount(budget), "wan", match.start())
+        add("execution", f"{item}|budget", amount(budget), "wan", match.start())
         for key in ("original_budget", "adjusted_budget"):
             if key in budgets:
-                add("execution", f"{item}|{key}", _amount(budgets[key]), "wan", match.start())
-        add("execution", f"{item}|final", _amount(final), "wan", match.start())
+                add("execution", f"{item}|{key}", amount(budgets[key]), "wan", match.start())
+        add("execution", f"{item}|final", amount(final), "wan", match.start())
         if pct is not None:
-            add("execution", f"{item}|completion_pct", _amount(pct), "pct", match.start())
+            add("execution", f"{item}|completion_pct", amount(pct), "pct", match.start())
         following = text[match.end() : match.end() + 80]
         next_item = _EXECUTION.search(text, match.end())
         if next_item is not None:
@@ -187,7 +183,7 @@ def extract_execution(paragraph_list: list[Paragraph]) -> list[NarrativeFact]:
         match = re.search(pattern, section)
         if match:
             unit = "count" if key == "vehicles_held" else "pct" if key == "completion_pct" else "wan"
-            value = _amount(match.group(match.lastindex))
+            value = amount(match.group(match.lastindex))
             if key == "change_wan":
                 sign = _THREE_PUBLIC_CHANGE_SIGN.search(section)
                 value = -value if sign and sign.group(1) == "减少" else value
@@ -195,5 +191,5 @@ def extract_execution(paragraph_list: list[Paragraph]) -> list[NarrativeFact]:
     for kind, key, pattern, unit in _OTHER:
         match = re.search(pattern, text)
         if match:
-            add(kind, key, _amount(match.group(match.lastindex)), unit, match.start())
+            add(kind, key, amount(match.group(match.lastindex)), unit, match.start())
     return facts

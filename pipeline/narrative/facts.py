@@ -114,6 +114,7 @@ _SECTION_OF_KIND = {
 
 
 def extract_facts(paragraph_list: list[Paragraph]) -> list[NarrativeFact]:
+    """The figures a budget's narrative states (a 决算's execution figures: ``execution.py``)."""
     facts: dict[str, NarrativeFact] = {}
     for para in paragraph_list:
         for kind, key, pattern, unit in _RULES:
@@ -149,8 +150,10 @@ def extract_facts(paragraph_list: list[Paragraph]) -> list[NarrativeFact]:
                 continue
             if kind == "three_public" and key != "total" and "三公" not in para.text:
                 continue
-            raw = match.group(match.lastindex)
-            facts[fact_id] = NarrativeFact(kind, key, Decimal(raw.replace(",", "")), unit, para.line, para.page)
-    from pipeline.narrative.execution import extract_execution  # it builds on this module's NUM and NarrativeFact
+            facts[fact_id] = NarrativeFact(kind, key, amount(match.group(match.lastindex)), unit, para.line, para.page)
+    return list(facts.values())
 
-    return list(facts.values()) + extract_execution(paragraph_list)
+
+def amount(raw: str) -> Decimal:
+    """A figure as the sentence prints it (thousands separators allowed)."""
+    return Decimal(raw.replace(",", ""))

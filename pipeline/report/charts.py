@@ -38,6 +38,7 @@ from bokeh.models import (
 from bokeh.plotting import figure
 
 from pipeline.report.labels import METRICS, Metric
+from pipeline.report.views import RATIO_COLUMNS, STACK_COLUMNS
 
 FONT = '"Noto Sans CJK SC", "WenQuanYi Zen Hei", "Microsoft YaHei", "PingFang SC", sans-serif'
 MAX_HEIGHT = 1180  # px: the tallest a chart gets, whatever the top N
@@ -92,7 +93,7 @@ def stack_chart(name: str, series: list[tuple[str, str]], colours: list[str] | N
     """Stacked 万元 bars: ``series`` = (column, label) parts of one total, ranked by that total."""
     colours = colours or PALETTE
     columns = [c for c, _ in series]
-    empty = {k: [] for k in ("y", "name", "place", "utype", "year", "alpha", "total", "total_s", "note")}
+    empty = {k: [] for k in STACK_COLUMNS}
     empty.update({c: [] for c in columns})
     empty.update({f"{c}_s": [] for c in columns})
     src = ColumnDataSource(empty)
@@ -195,28 +196,7 @@ _TICKS = {
 
 def ratio_chart(name: str, options: list[RatioOption], extra_label: str = "") -> tuple[object, dict]:
     """One bar per unit-year of a ratio; with several options a "指标 Metric" select picks one."""
-    src = ColumnDataSource(
-        {
-            k: []
-            for k in (
-                "y",
-                "name",
-                "place",
-                "utype",
-                "year",
-                "alpha",
-                "v",
-                "bx",
-                "v_s",
-                "align",
-                "off",
-                "color",
-                "metric",
-                "detail",
-                "extra",
-            )
-        }
-    )
+    src = ColumnDataSource({k: [] for k in RATIO_COLUMNS})
     fig, chrome = _figure(name)
     fig.hbar(
         y="y",

@@ -24,7 +24,7 @@ STAFF_COLUMNS = ("authorized_staff", "actual_staff")
 MAX_ECONOMIC_CLASSES = 6
 LABEL_CHARS = 32  # axis labels show unit names up to this length in full (tooltips: always in full)
 
-_MONEY = (
+MONEY_COLUMNS = (  # mart_unit_year's amounts the report reads
     "total_budget_wan",
     "current_year_income_wan",
     "general_public_budget_wan",
@@ -201,7 +201,7 @@ def read_report_data(warehouse: Path) -> ReportData:
         mart_columns = _columns(con, "mart_unit_year")
         staff = {column: column for column in STAFF_COLUMNS if column in mart_columns}
         query = _UNIT_YEARS.format(
-            money=",\n        ".join(f"cast(unit_years.{c} as double) as {c}" for c in _MONEY),
+            money=",\n        ".join(f"cast(unit_years.{c} as double) as {c}" for c in MONEY_COLUMNS),
             ratios=",\n        ".join(f"unit_years.{c}" for c in _RATIOS),
             staff="".join(
                 f",\n        cast(unit_years.{column} as double) as {name}" for name, column in staff.items()

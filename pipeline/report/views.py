@@ -13,6 +13,27 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass, field
 
+# The columns of a chart's source, as this module and the page script (script.UPDATE_JS) fill them
+# (a stacked chart adds one column per series and its text, ``<series>_s``).
+STACK_COLUMNS = ("y", "name", "place", "utype", "year", "alpha", "total", "total_s", "note")
+RATIO_COLUMNS = (
+    "y",
+    "name",
+    "place",
+    "utype",
+    "year",
+    "alpha",
+    "v",
+    "bx",
+    "v_s",
+    "align",
+    "off",
+    "color",
+    "metric",
+    "detail",
+    "extra",
+)
+
 _NO_DATA = [("无数据 No data", "—")]
 
 
@@ -107,7 +128,7 @@ def stack_chart(spec: dict, units: dict, n: int, top_n: int, labels: dict, max_h
                 rows.append((i, total))
     groups = rank(rows, units, lambda r: r[1])
     top, rest = groups[:top_n], groups[top_n:]
-    out = {k: [] for k in ("y", "name", "place", "utype", "year", "alpha", "total", "total_s", "note")}
+    out = {k: [] for k in STACK_COLUMNS}
     for s in series:
         out[s], out[f"{s}_s"] = [], []
 
@@ -182,26 +203,7 @@ def ratio_chart(spec: dict, units: dict, n: int, top_n: int, labels: dict, max_h
     score = {"asc": lambda r: -r[1], "abs": lambda r: abs(r[1])}.get(o["order"], lambda r: r[1])
     groups = rank(rows, units, score)
     top, rest = groups[:top_n], groups[top_n:]
-    out = {
-        k: []
-        for k in (
-            "y",
-            "name",
-            "place",
-            "utype",
-            "year",
-            "alpha",
-            "v",
-            "bx",
-            "v_s",
-            "align",
-            "off",
-            "color",
-            "metric",
-            "detail",
-            "extra",
-        )
-    }
+    out = {k: [] for k in RATIO_COLUMNS}
 
     def detail(a, b):
         return f"{o['num_label']} {fmt(o['num_kind'], a)}；{o['den_label']} {fmt(o['den_kind'], b)}"

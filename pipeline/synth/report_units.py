@@ -14,6 +14,8 @@ from __future__ import annotations
 
 import duckdb
 
+from pipeline.report.data import MONEY_COLUMNS
+
 SYNTHETIC_PREFIX = "syn"
 
 # (admin_code, level, prefecture_code, prefecture_name, county_name): real GB/T 2260 places.
@@ -290,25 +292,6 @@ where metric_value is not null
 window peers as (partition by year, peer_level, peer_unit_type, metric);
 """
 
-_MONEY = (
-    "total_budget_wan",
-    "current_year_income_wan",
-    "general_public_budget_wan",
-    "upper_transfer_wan",
-    "carryover_wan",
-    "basic_wan",
-    "project_wan",
-    "personnel_wan",
-    "public_wan",
-    "three_public_total_wan",
-    "operating_funds_wan",
-    "procurement_total_wan",
-    "basic_prior_wan",
-    "project_prior_wan",
-    "three_public_prior_wan",
-    "operating_funds_prior_wan",
-)
-
 
 def add_synthetic_units(
     con: duckdb.DuckDBPyConnection, count: int = 1000, year: int = 2026, with_staff: bool = True
@@ -326,8 +309,9 @@ def add_synthetic_units(
                 con.execute(f"alter table mart_unit_year add column {column} integer")
         staff = ", authorized_staff, actual_staff"
     money = ",\n    ".join(
-        [f"cast({c} as decimal(20, 6)) as {c}" for c in _MONEY]
-        + ["cast(total_budget_wan as decimal(20, 6)) as expenditure_total_wan"]
+        # the report's amounts; a synthetic unit spends what it budgets
+        f"cast({'total_budget_wan' if c == 'expenditure_total_wan' else c} as decimal(20, 6)) as {c}"
+        for c in MONEY_COLUMNS
     )
     types = "[" + ", ".join(f"'{t}'" for t in _UNIT_TYPES) + "]"
     con.execute(

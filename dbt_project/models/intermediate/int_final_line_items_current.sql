@@ -2,7 +2,7 @@
 -- final accounts, one amount per row.
 with final as (
 
-    {{ rows_of_current_final_documents(ref('stg_parsed__line_items')) }}
+    {{ rows_of_current_documents(ref('stg_parsed__line_items'), phase='final') }}
 
 )
 

@@ -5,7 +5,7 @@
 {%- do measures.update(var('final_subject_measures')) %}
 with amounts as (
 
-    {{ rows_of_current_final_documents(ref('stg_parsed__subject_amounts')) }}
+    {{ rows_of_current_documents(ref('stg_parsed__subject_amounts'), phase='final') }}
 
 ),
 
