@@ -235,16 +235,50 @@ def assemble_staging(build_db: str, shard_dbs: list[str]) -> dict[str, int]:
 
 
 def publish(build_db: Path, warehouse: Path) -> Path:
-    """Copy the finished build beside the warehouse and rename it into place atomically."""
+    """Copy the finished build beside the warehouse and rename it into place atomically.
+
+    The copy is ``.<name>.<pid>.publishing``: a copy that fails (a full disk) is removed before
+    the error goes on, and copies left by a publishing process that no longer runs (killed) are
+    removed first, so a full disk does not stay full."""
     with connect(build_db) as con:
         run(con, "checkpoint")
     warehouse.parent.mkdir(parents=True, exist_ok=True)
-    temporary = warehouse.with_name(f".{warehouse.name}.{os.getpid()}.publishing")
-    shutil.copyfile(build_db, temporary)
-    with open(temporary, "rb") as handle:
-        os.fsync(handle.fileno())
-    os.replace(temporary, warehouse)
+    for stale in stale_publishing_copies(warehouse):
+        stale.unlink(missing_ok=True)
+    temporary = warehouse.with_name(f".{warehouse.name}.{os.getpid()}{_PUBLISHING}")
+    try:
+        shutil.copyfile(build_db, temporary)
+        with open(temporary, "rb") as handle:
+            os.fsync(handle.fileno())
+        os.replace(temporary, warehouse)
+    except BaseException:
+        temporary.unlink(missing_ok=True)
+        raise
     return warehouse
+
+
+_PUBLISHING = ".publishing"
+
+
+def stale_publishing_copies(warehouse: Path) -> list[Path]:
+    """The publishing copies beside the warehouse whose process is no longer running."""
+    prefix = f".{warehouse.name}."
+    stale = []
+    for path in warehouse.parent.glob(f"{prefix}*{_PUBLISHING}"):
+        pid = path.name[len(prefix) : -len(_PUBLISHING)]
+        if pid.isdigit() and not _running(int(pid)):
+            stale.append(path)
+    return stale
+
+
+def _running(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True  # another user's process
+    return True
 
 
 def file_sha256(path: Path) -> str:

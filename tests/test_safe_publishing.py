@@ -9,6 +9,7 @@ import time
 from pathlib import Path
 
 import duckdb
+import pytest
 
 from tests.conftest import RAW, build_warehouse
 
@@ -104,3 +105,49 @@ def test_two_builds_of_the_same_files_give_identical_warehouses(warehouse, tmp_p
     second = tmp_path / "second" / "budget.duckdb"
     assert build_warehouse(RAW, second).returncode == 0
     assert _snapshot(second) == _snapshot(warehouse)
+
+
+def _finished_build(tmp_path: Path) -> Path:
+    build_db = tmp_path / ".build" / "budget.duckdb"
+    build_db.parent.mkdir()
+    with duckdb.connect(str(build_db)) as con:
+        con.execute("create table mart_unit_year as select 1 as unit_key")
+    return build_db
+
+
+def _dead_pid() -> int:
+    process = subprocess.Popen([sys.executable, "-c", "pass"])
+    process.wait()
+    return process.pid
+
+
+def test_copies_left_by_a_killed_publish_are_removed_and_a_running_ones_kept(tmp_path):
+    from pipeline.warehouse import publish
+
+    warehouse = tmp_path / "budget.duckdb"
+    left_by_kill = tmp_path / f".budget.duckdb.{_dead_pid()}.publishing"
+    running = tmp_path / f".budget.duckdb.{os.getppid()}.publishing"  # a live process's copy
+    not_ours = tmp_path / ".other.duckdb.1.publishing"
+    for path in (left_by_kill, running, not_ours):
+        path.write_bytes(b"x" * 1000)
+    publish(_finished_build(tmp_path), warehouse)
+    assert not left_by_kill.exists() and running.exists() and not_ours.exists()
+    with duckdb.connect(str(warehouse), read_only=True) as con:
+        assert con.execute("select count(*) from mart_unit_year").fetchone() == (1,)
+
+
+def test_a_publish_that_fails_midway_leaves_no_copy_and_the_warehouse_as_it_was(tmp_path, monkeypatch):
+    from pipeline import warehouse as warehouse_module
+
+    warehouse = tmp_path / "budget.duckdb"
+    warehouse.write_bytes(b"yesterday")
+
+    def disk_full(source, target):
+        Path(target).write_bytes(b"part")
+        raise OSError(28, "No space left on device")
+
+    monkeypatch.setattr(warehouse_module.shutil, "copyfile", disk_full)
+    with pytest.raises(OSError, match="No space left"):
+        warehouse_module.publish(_finished_build(tmp_path), warehouse)
+    assert warehouse.read_bytes() == b"yesterday"
+    assert list(tmp_path.glob("*.publishing")) == []
