@@ -8,11 +8,15 @@ document, so one new document rewrites one file per table, not the whole year. R
 
 Incremental: ``<out>/_checksums.json`` records each file's row count and content hash; a file
 whose rows are unchanged is hard-linked from the previous export instead of written again. The
-new export is assembled beside the old one and swapped in whole, so the two are never mixed.
+new export is assembled beside the old one and swapped in whole, so the two are never mixed: on
+Linux the two folders are exchanged in one step (``renameat2(RENAME_EXCHANGE)``), so a reader
+listing ``<out>`` sees the old export or the new one, never a missing folder.
 """
 
 from __future__ import annotations
 
+import ctypes
+import errno
 import json
 import os
 import shutil
@@ -127,6 +131,29 @@ def export_parquet(warehouse: Path, out: Path) -> dict[str, int]:
             checksums.update(_export_table(con, table, previous, out, new))
     shutil.rmtree(new / ".spill", ignore_errors=True)
     (new / CHECKSUMS).write_text(json.dumps(checksums, indent=0, sort_keys=True))
-    shutil.rmtree(out, ignore_errors=True)
-    new.rename(out)
+    if not out.exists():
+        new.rename(out)
+    elif exchange_folders(new, out):
+        shutil.rmtree(new)  # now the previous export
+    else:  # a system without the exchange: a moment without the folder
+        shutil.rmtree(out)
+        new.rename(out)
     return counts
+
+
+_RENAME_EXCHANGE = 2
+_AT_FDCWD = -100
+
+
+def exchange_folders(a: Path, b: Path) -> bool:
+    """Swap two folders in one step (Linux ``renameat2`` with ``RENAME_EXCHANGE``); False where
+    the system or file system cannot (then nothing was changed)."""
+    renameat2 = getattr(ctypes.CDLL(None, use_errno=True), "renameat2", None)
+    if renameat2 is None:
+        return False
+    if renameat2(_AT_FDCWD, os.fsencode(a), _AT_FDCWD, os.fsencode(b), _RENAME_EXCHANGE) == 0:
+        return True
+    code = ctypes.get_errno()
+    if code in (errno.EINVAL, errno.ENOSYS, errno.EOPNOTSUPP):
+        return False
+    raise OSError(code, os.strerror(code), f"{a} <-> {b}")

@@ -62,3 +62,46 @@ def test_export_refuses_a_folder_it_did_not_write_and_touches_nothing(warehouse,
             ).returncode
             == 0
         )
+
+
+def test_two_folders_are_exchanged_in_one_step(tmp_path):
+    from pipeline.export import exchange_folders
+
+    (tmp_path / "a").mkdir()
+    (tmp_path / "a" / "new.txt").write_text("new")
+    (tmp_path / "b").mkdir()
+    (tmp_path / "b" / "old.txt").write_text("old")
+    assert exchange_folders(tmp_path / "a", tmp_path / "b")  # Linux, as CI and deployments run
+    assert [p.name for p in (tmp_path / "b").iterdir()] == ["new.txt"]
+    assert [p.name for p in (tmp_path / "a").iterdir()] == ["old.txt"]
+
+
+def test_a_reader_listing_the_export_never_finds_it_missing_while_it_is_replaced(warehouse, tmp_path):
+    import threading
+
+    from pipeline.export import CHECKSUMS, export_parquet
+
+    out = tmp_path / "parquet"
+    export_parquet(warehouse, out)
+    expected = sorted(p.name for p in out.iterdir())
+    seen_incomplete, stop = [], threading.Event()
+
+    def read():
+        while not stop.is_set():
+            try:
+                names = sorted(p.name for p in out.iterdir())
+            except FileNotFoundError:
+                names = []
+            if names != expected:
+                seen_incomplete.append(names)
+
+    reader = threading.Thread(target=read)
+    reader.start()
+    try:
+        for _ in range(3):
+            export_parquet(warehouse, out)
+    finally:
+        stop.set()
+        reader.join()
+    assert seen_incomplete == []
+    assert (out / CHECKSUMS).exists() and not list(tmp_path.glob("*.writing"))
