@@ -45,12 +45,18 @@ class ShardPlan:
 
 
 def plan_shard(index: int, raw_files: list[dict], staged: dict[str, str]) -> ShardPlan:
-    """The shard's raw files (by content hash) against what it has staged (file name → sha256)."""
+    """The shard's raw files (by content hash) against what it has staged (file name → sha256).
+
+    A file is parsed when it is new or changed, and also when a removed file had its content: it
+    was staged as that file's ``duplicate`` and now stands for the content itself, as it would
+    in a build from scratch."""
     mine = [f for f in raw_files if shard_of(f["sha256"]) == index]
     present = {f["file_name"] for f in mine}
+    removed = sorted(set(staged) - present)
+    removed_content = {staged[name] for name in removed}
     return ShardPlan(
-        to_parse=[f for f in mine if staged.get(f["file_name"]) != f["sha256"]],
-        removed=sorted(set(staged) - present),
+        to_parse=[f for f in mine if staged.get(f["file_name"]) != f["sha256"] or f["sha256"] in removed_content],
+        removed=removed,
         documents=len(mine),
     )
 

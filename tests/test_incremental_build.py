@@ -34,13 +34,16 @@ def _exported(export: Path, warehouse: Path) -> dict[str, list[str]]:
 
 def test_a_nightly_run_equals_a_build_from_scratch_and_redoes_only_what_changed(raw_copy, tmp_path):
     nightly = tmp_path / "nightly" / "budget.duckdb"
+    documents = sorted(raw_copy.iterdir())
+    copy = raw_copy / "zz_copy_of_001.txt"  # a duplicate (same content, another name) ...
+    copy.write_bytes(documents[1].read_bytes())
     first = build_warehouse(raw_copy, nightly)
     assert first.returncode == 0, first.stderr[-3000:]
     export = nightly.parent / "parquet"
     inodes = {p.relative_to(export): p.stat().st_ino for p in export.rglob("*.parquet")}
 
-    documents = sorted(raw_copy.iterdir())
-    # a new year of one unit; a newer file for another unit's year (supersedes it); one removed
+    # a new year of one unit; a newer file for another unit's year (supersedes it); one removed;
+    # the duplicate's original removed (the copy must now stand for that unit, as from scratch)
     (raw_copy / "000_next_year.txt").write_text(
         documents[0].read_text(encoding="utf-8").replace("2026", "2027"), encoding="utf-8"
     )
@@ -48,10 +51,11 @@ def test_a_nightly_run_equals_a_build_from_scratch_and_redoes_only_what_changed(
         documents[2].read_text(encoding="utf-8") + "\n附注：无。\n", encoding="utf-8"
     )
     documents[3].unlink()
+    documents[1].unlink()
     second = build_warehouse(raw_copy, nightly)
     assert second.returncode == 0, second.stderr[-3000:]
     log = build_log(second)
-    assert "staging: 3 documents changed" in log
+    assert "staging: 4 documents changed" in log
     assert "full refresh" not in log
     # every document-keyed model ran incrementally (the nightly path), none was rebuilt whole
     incremental = len(
@@ -73,7 +77,8 @@ def test_a_nightly_run_equals_a_build_from_scratch_and_redoes_only_what_changed(
     with duckdb.connect(str(nightly), read_only=True) as con:
         status = dict(con.execute("select file_name, status from document_status").fetchall())
         assert status["000_next_year.txt"] == "loaded" and status[documents[2].name] == "superseded"
-        assert documents[3].name not in status
+        assert documents[3].name not in status and documents[1].name not in status
+        assert status[copy.name] == "loaded"
         assert con.execute("select count(*) from fct_three_public where year = 2027").fetchone()[0] == 1
     with duckdb.connect(str(scratch), read_only=True) as con:
         assert con.execute("select count(distinct document_id) from dq_check_result").fetchone()[0] == len(

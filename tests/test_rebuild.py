@@ -103,6 +103,17 @@ def test_a_shard_parses_what_is_new_or_changed_and_drops_what_was_removed():
     assert plan.removed == ["gone.txt"]
 
 
+def test_a_copy_whose_original_was_removed_is_parsed_again_to_stand_for_the_content():
+    content = "a" * 64
+    index = shard_of(content)
+    files = [{"file_name": "copy.txt", "sha256": content}, {"file_name": "other.txt", "sha256": content[:-1] + "b"}]
+    staged = {"original.txt": content, "copy.txt": content}  # copy.txt was staged as its duplicate
+    staged.update({f["file_name"]: f["sha256"] for f in files[1:] if shard_of(f["sha256"]) == index})
+    plan = plan_shard(index, files, staged)
+    assert plan.removed == ["original.txt"]
+    assert [f["file_name"] for f in plan.to_parse] == ["copy.txt"]
+
+
 def test_a_pool_only_where_it_pays():
     assert pool_size(workers=4, documents=5) == 1
     assert pool_size(workers=4, documents=100) == 4
