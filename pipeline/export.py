@@ -25,6 +25,7 @@ from pathlib import Path
 import duckdb
 
 from pipeline.config import DUCKDB_MEMORY_LIMIT
+from pipeline.warehouse import sql_literal
 
 MART_PREFIXES = ("dim_", "fct_", "mart_")
 EXTRA_TABLES = ("document_status", "dq_check_result")
@@ -80,7 +81,7 @@ def _export_table(
     if not stale:
         return checksums
     if not partitioned:
-        con.execute(f"copy {table} to '{new / _file_of(table, None, None)}' (format parquet)").fetchall()
+        con.execute(f"copy {table} to {sql_literal(new / _file_of(table, None, None))} (format parquet)").fetchall()
         return checksums
     # one pass writes every stale file, as <table>/year=Y/part=P/data_0.parquet, then renamed
     writing = new / f"{table}.writing"
@@ -90,7 +91,7 @@ def _export_table(
         copy (
             select t.*, {part} as part from {table} as t
             where exists (select 1 from stale_files as s where s.year is not distinct from t.year and s.part = {part})
-        ) to '{writing}' (format parquet, partition_by (year, part))
+        ) to {sql_literal(writing)} (format parquet, partition_by (year, part))
     """).fetchall()
     for year, file_part in stale:
         written = writing / f"year={NULL_PARTITION if year is None else year}" / f"part={file_part}" / "data_0.parquet"

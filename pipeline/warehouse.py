@@ -25,6 +25,12 @@ from pipeline.stage import SCHEMAS, StagedDocument
 STAGING = "parsed"  # the schema the Python parse stage writes (dbt reads it as source `parsed`)
 
 
+def sql_literal(value: str | Path) -> str:
+    """``value`` as a SQL string literal (a path may hold a quote: ``it's/budget.duckdb``), for the
+    statements that take no parameters (ATTACH, COPY … TO)."""
+    return "'" + str(value).replace("'", "''") + "'"
+
+
 def run(con: duckdb.DuckDBPyConnection, sql: str, params: list | None = None) -> list[tuple]:
     """Execute and consume the result (DuckDB 2 refuses new work while a result is pending)."""
     return con.execute(sql, params or []).fetchall()
@@ -147,7 +153,7 @@ def merge_shards(con: duckdb.DuckDBPyConnection, shard_dbs: list[Path]) -> int:
     """
     existing = [p for p in shard_dbs if p.exists()]
     for i, path in enumerate(existing):
-        run(con, f"attach '{path}' as shard_{i} (read_only)")
+        run(con, f"attach {sql_literal(path)} as shard_{i} (read_only)")
 
     def in_shards(table: str) -> str:
         columns = ", ".join(SCHEMAS[table])

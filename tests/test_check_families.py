@@ -92,7 +92,8 @@ def planted(tmp_path_factory):
     for name, text in PLANTED.items():
         assert name == "control" or text != SAMPLE, name
         (raw / file_names[name]).write_text(text, encoding="utf-8")
-    warehouse = raw.parent / "budget.duckdb"
+    # a quote in the warehouse's path (once interpolated into ATTACH and COPY statements)
+    warehouse = raw.parent / "analyst's warehouse" / "budget.duckdb"
     result = build_warehouse(raw, warehouse)
     assert result.returncode == 0, result.stdout[-3000:] + result.stderr[-3000:]
     con = duckdb.connect(str(warehouse), read_only=True)
