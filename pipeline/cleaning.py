@@ -93,3 +93,8 @@ def find_published_unit(text: str) -> str | None:
     """The unit a ``单位：万元`` / ``单位:元`` line declares, if the text holds one."""
     match = _PUBLISHED_UNIT.search(compact_label(clean_cell(text)))
     return match.group(1) if match else None
+
+
+def as_text(text: str) -> str:
+    """``text`` safe to store: bytes of a file name that are not UTF-8 shown as ``\\xff`` escapes."""
+    return text.encode("utf-8", "surrogateescape").decode("utf-8", "backslashreplace")

@@ -37,6 +37,9 @@ PARSE_WORKERS = Variable("BUDGET_PARSE_WORKERS", "0", "parse processes per shard
 PARSE_SHARDS = Variable("BUDGET_PARSE_SHARDS", "4", "parse shards (each its own Dagster asset and DuckDB file)")
 PDF_MAX_PAGES = Variable("BUDGET_PDF_MAX_PAGES", "400", "a PDF with more pages is too_large")
 PDF_MAX_SECONDS = Variable("BUDGET_PDF_MAX_SECONDS", "120", "a PDF taking longer to read is too_slow")
+TABLE_CELLS = Variable(
+    "BUDGET_MAX_TABLE_CELLS", "1000000", "an HTML table spanning more cells (colspan × rowspan) is too_large"
+)
 PDF_ENGINE = Variable(
     "BUDGET_PDF_ENGINE",
     "pdfium",
@@ -72,6 +75,7 @@ VARIABLES = [
     PDF_MAX_PAGES,
     PDF_MAX_SECONDS,
     PDF_ENGINE,
+    TABLE_CELLS,
     DBT_TARGET,
     DUCKDB_MEMORY,
     DUCKDB_STORAGE,
@@ -86,6 +90,7 @@ DUCKDB_MEMORY_LIMIT = DUCKDB_MEMORY.value()
 DUCKDB_STORAGE_VERSION = DUCKDB_STORAGE.value()
 MAX_PDF_PAGES = int(PDF_MAX_PAGES.value())
 MAX_PDF_SECONDS = float(PDF_MAX_SECONDS.value())
+MAX_TABLE_CELLS = int(TABLE_CELLS.value())
 
 
 @dataclass(frozen=True)

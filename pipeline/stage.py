@@ -15,7 +15,7 @@ from pathlib import Path
 
 import polars as pl
 
-from pipeline.cleaning import is_amount, parse_amount
+from pipeline.cleaning import as_text, is_amount, parse_amount
 from pipeline.identify import identify
 from pipeline.intermediate import IntermediateDocument, UnreadableDocument
 from pipeline.narrative.execution import extract_execution
@@ -225,30 +225,32 @@ def stage_document(path: Path, data: bytes | None = None, **limits) -> StagedDoc
     data = path.read_bytes() if data is None else data
     sha = hashlib.sha256(data).hexdigest()
     doc_id = document_id_of(sha)
-    base = {"document_id": doc_id, "file_name": path.name, "sha256": sha, "size_bytes": len(data)}
+    base = {"document_id": doc_id, "file_name": as_text(path.name), "sha256": sha, "size_bytes": len(data)}
     staged = StagedDocument(doc_id)
     for name in SCHEMAS:
         staged.frames[name] = _frame(name, [])
     started = time.perf_counter()
+    layout = "unknown"
+
+    def not_read(status: str, reason: str) -> StagedDocument:
+        for name in SCHEMAS:  # nothing half-read is kept
+            staged.frames[name] = _frame(name, [])
+        row = {**base, "layout": layout, "status": status, "reason": as_text(reason), "tables_found": 0}
+        staged.frames["documents"] = _frame("documents", [{**row, "parse_seconds": time.perf_counter() - started}])
+        return staged
+
     try:
         layout = detect_layout(data) if data.strip() else "unknown"
         doc = read_document(path, data, layout=layout, **limits)
+        staged = stage_read_document(doc, base, staged)
     except UnreadableDocument as err:
-        staged.frames["documents"] = _frame(
-            "documents",
-            [
-                {
-                    **base,
-                    "layout": locals().get("layout", "unknown"),
-                    "status": err.status,
-                    "reason": err.reason,
-                    "tables_found": 0,
-                    "parse_seconds": time.perf_counter() - started,
-                }
-            ],
+        return not_read(err.status, err.reason)
+    except Exception as err:  # one document's failure is its status, never the night's
+        return not_read(
+            "reader_failed",
+            f"{path}: the reader failed on this file ({type(err).__name__}: {err}); the rest of the batch "
+            "was read. This is a fault of the reader: report it with the file",
         )
-        return staged
-    staged = stage_read_document(doc, base, staged)
     staged.frames["documents"] = staged.frames["documents"].with_columns(
         parse_seconds=pl.lit(time.perf_counter() - started)
     )

@@ -12,9 +12,18 @@ from pipeline.discover import discover_raw_files, raw_folder_fingerprint
 @dg.asset(group_name="ingest", description="Raw disclosures under the raw directory: name, size, sha256, layout.")
 def raw_documents(context: dg.AssetExecutionContext, paths: BuildPaths) -> list[dict]:
     s = paths.settings
+    skipped: list[tuple[str, str]] = []
     with paths.step_lock("raw_documents"):
-        files = discover_raw_files(s.raw_dir, s.build_dir)
-    context.add_output_metadata({"documents": len(files), "layouts": json.dumps(sorted({f["layout"] for f in files}))})
+        files = discover_raw_files(s.raw_dir, s.build_dir, skipped)
+    for name, why in skipped:
+        context.log.warning(f"not read: {name}: {why}")
+    context.add_output_metadata(
+        {
+            "documents": len(files),
+            "layouts": json.dumps(sorted({f["layout"] for f in files})),
+            "skipped": json.dumps([f"{name}: {why}" for name, why in skipped], ensure_ascii=False),
+        }
+    )
     return files
 
 

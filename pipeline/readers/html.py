@@ -6,20 +6,37 @@ are empty, as in every other layout, so the same header logic applies.
 
 from __future__ import annotations
 
+import re
+
 from bs4 import BeautifulSoup, Tag
 
+from pipeline import config
 from pipeline.cleaning import clean_cell
-from pipeline.intermediate import Block, IntermediateDocument
+from pipeline.intermediate import Block, IntermediateDocument, UnreadableDocument
+
+_LEADING_DIGITS = re.compile(r"\s*(\d+)")
+MAX_COLSPAN, MAX_ROWSPAN = 1000, 65534  # the HTML standard's clamps
+
+
+def _span(cell: Tag, name: str, most: int) -> int:
+    """A cell's colspan or rowspan as browsers read it: its leading digits, 1 when there are none
+    or they say 0, at most ``most``."""
+    match = _LEADING_DIGITS.match(str(cell.get(name, "")))
+    return min(max(int(match.group(1)), 1), most) if match else 1
+
 
 _TEXT_TAGS = {"p", "h1", "h2", "h3", "h4", "h5", "h6", "li", "caption", "div", "span", "pre"}
 
 
 def _grid(table: Tag) -> list[tuple[str, ...]]:
+    """The table's rows with merged cells spread over the positions they span. A span never
+    reaches past the table's last row; a table of more than ``BUDGET_MAX_TABLE_CELLS`` positions
+    makes the document ``too_large`` (a few bytes of markup could otherwise ask for billions)."""
+    trs = [tr for tr in table.find_all("tr") if tr.find_parent("table") is table]
+    budget = config.MAX_TABLE_CELLS
     rows: list[list[str]] = []
     pending: dict[tuple[int, int], str] = {}
-    for r, tr in enumerate(table.find_all("tr")):
-        if tr.find_parent("table") is not table:
-            continue
+    for r, tr in enumerate(trs):
         row: list[str] = []
         col = 0
         for cell in tr.find_all(["td", "th"], recursive=False):
@@ -27,8 +44,15 @@ def _grid(table: Tag) -> list[tuple[str, ...]]:
                 row.append(pending.pop((r, col)))
                 col += 1
             text = clean_cell(cell.get_text(" "))
-            colspan = int(cell.get("colspan", 1) or 1)
-            rowspan = int(cell.get("rowspan", 1) or 1)
+            colspan = _span(cell, "colspan", MAX_COLSPAN)
+            rowspan = min(_span(cell, "rowspan", MAX_ROWSPAN), len(trs) - r)
+            budget -= colspan * rowspan
+            if budget < 0:
+                raise UnreadableDocument(
+                    "too_large",
+                    f"a table spans more than {config.MAX_TABLE_CELLS:,} cells (BUDGET_MAX_TABLE_CELLS): "
+                    "its colspan/rowspan values are not a budget table's",
+                )
             for c in range(colspan):
                 row.append(text if c == 0 else "")
                 for extra in range(1, rowspan):
