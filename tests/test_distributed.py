@@ -23,7 +23,15 @@ def test_dask_cluster_with_two_workers_builds_the_same_warehouse(warehouse, tmp_
     ) as cluster:
         assert len(cluster.workers) == 2
         (tmp_path / "dagster_home").mkdir()
-        with dg.instance_for_test(temp_dir=str(tmp_path / "dagster_home")) as instance:
+        # no compute-log capture: the build is the point here, and when its `tail -F` helpers do not
+        # stop on SIGTERM, dagster waits 2 × 30 s after every step (seen once in CI: a 10-minute test)
+        no_capture = {
+            "compute_logs": {
+                "module": "dagster._core.storage.noop_compute_log_manager",
+                "class": "NoOpComputeLogManager",
+            }
+        }
+        with dg.instance_for_test(temp_dir=str(tmp_path / "dagster_home"), overrides=no_capture) as instance:
             run_config = {
                 "execution": {"config": {"cluster": {"existing": {"address": cluster.scheduler_address}}}},
                 "resources": {"parsing": {"config": {"workers": 1}}},

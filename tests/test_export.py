@@ -1,5 +1,6 @@
 """`budget export --format parquet` writes every mart partitioned by year; DuckDB reads back the same rows."""
 
+import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -81,8 +82,10 @@ def test_a_reader_listing_the_export_never_finds_it_missing_while_it_is_replaced
 
     from pipeline.export import CHECKSUMS, export_parquet
 
+    copy = tmp_path / "budget.duckdb"  # its own file: this process may hold the session's open
+    shutil.copy(warehouse, copy)
     out = tmp_path / "parquet"
-    export_parquet(warehouse, out)
+    export_parquet(copy, out)
     expected = sorted(p.name for p in out.iterdir())
     seen_incomplete, stop = [], threading.Event()
 
@@ -99,7 +102,7 @@ def test_a_reader_listing_the_export_never_finds_it_missing_while_it_is_replaced
     reader.start()
     try:
         for _ in range(3):
-            export_parquet(warehouse, out)
+            export_parquet(copy, out)
     finally:
         stop.set()
         reader.join()
