@@ -24,7 +24,7 @@ from pipeline.narrative.paragraphs import paragraphs
 from pipeline.narrative.statements import extract_changes
 from pipeline.readers import detect_layout, read_document
 from pipeline.tables.columns import is_column_number_row
-from pipeline.tables.kinds import STANDARD_KINDS, UNREAD_KINDS, kind_of, parse_title
+from pipeline.tables.kinds import CONTENTS_REACH, STANDARD_KINDS, UNREAD_KINDS, contents_entries
 from pipeline.tables.lines import interpret_line_table
 from pipeline.tables.realign import realign_expenditure
 from pipeline.tables.segment import TableRegion, segment_tables
@@ -128,6 +128,7 @@ SCHEMAS: dict[str, dict[str, pl.DataType]] = {
         "fact_key": pl.String,
         "value": MONEY,
         "unit": pl.String,
+        "text": pl.String,
         "source_line": pl.Int32,
         "page": pl.Int32,
     },
@@ -205,17 +206,9 @@ def printed_decimals(region: TableRegion) -> int | None:
 def _expected_kinds(doc: IntermediateDocument) -> list[str]:
     """The tables the document's own table of contents lists; the standard set if it has none."""
     listed: list[str] = []
-    for block in doc.blocks[:120]:
-        text = re.sub(
-            r"^[-*•\s]*(?:[一二三四五六七八九十]+、|[（(][一二三四五六七八九十\d]+[)）]|\d+\s*[.、．])\s*",
-            "",
-            block.text,
-        )
-        text = re.sub(r"[.…·．\s\d]+$", "", text)  # dot leaders and page numbers
-        if text != block.text and parse_title(text):
-            kind = kind_of(parse_title(text)[1])
-            if kind and kind not in UNREAD_KINDS and kind not in listed:
-                listed.append(kind)
+    for _, _, kind in contents_entries([block.text for block in doc.blocks[:CONTENTS_REACH]]):
+        if kind not in UNREAD_KINDS and kind not in listed:
+            listed.append(kind)
     # without contents, a disclosure is expected to carry at least its 收支总表, 收入 and 支出 tables
     # (templates differ in the rest)
     return listed or ["budget_summary", "income", "expenditure"]
@@ -443,6 +436,7 @@ def _fact_row(doc_id: str, fact) -> dict:
         "fact_key": fact.fact_key,
         "value": fact.value,
         "unit": fact.unit,
+        "text": None if fact.text is None else as_text(fact.text),
         "source_line": fact.line,
         "page": fact.page,
     }

@@ -5,7 +5,8 @@ The expected figures in tests/real_figures_final/<document>.json were read from 
 parser. One warehouse is built from the four real final accounts (three Shanghai 普陀区 templates
 and a 2019 Foshan one mislabelled 部门预算), the official template (no figures) and a copy of
 普陀区规划和自然资源局's with errors planted in it (as converter text: the same blocks, read by the
-text reader), which the final-accounts checks must flag; being an older file name of the same
+text reader, and a 政府性基金 table with figures, one row not balancing), which the final-accounts
+checks must flag; being an older file name of the same
 unit-year, it is superseded within the final phase. No budget disclosure of the same units and
 years exists in the corpus, so every budget in mart_budget_execution comes from the 决算 narrative
 (budget_source = 'final_narrative').
@@ -19,9 +20,12 @@ from decimal import Decimal
 from pathlib import Path
 
 import duckdb
+import polars as pl
 import pytest
 
 from pipeline.readers import detect_layout, read_document
+from pipeline.stage import stage_document
+from pipeline.tables.kinds import kind_of, parse_title
 from tests.conftest import REPO, build_warehouse
 from tests.test_example_queries import QUERIES, reads_final_accounts
 
@@ -70,9 +74,7 @@ PLANTED = "planted_errors_final.txt"
 def _planted_copy(pdf: Path) -> str:
     """The document as converter text (one line per block, cells tab-separated) with three errors:
     the 一般公共预算 决算 restated wrong in the text, a 小于 turned 大于, and the 三公 table left out."""
-    data = pdf.read_bytes()
-    blocks = read_document(pdf, data, layout=detect_layout(data)).blocks
-    lines = ["\t".join(b.cells) if b.kind == "row" else b.text for b in blocks]
+    lines = _converter_text(pdf)
     total = next(i for i, line in enumerate(lines) if "一般公共预算财政拨款支出年初预算为" in line)
     lines[total + 1] = lines[total + 1].replace("9746.50", "9764.50")
     item = next(i for i, line in enumerate(lines) if line.startswith("1115.48"))
@@ -83,7 +85,35 @@ def _planted_copy(pdf: Path) -> str:
         if line in ("财政拨款“三公”经费支出决算表", "政府性基金预算财政拨款收入支出决算表")
     ]
     del lines[titles[0] : titles[1]]
-    return "\n".join(lines)
+    # and a 政府性基金 table with figures where the document prints an empty one, its last row's
+    # 年末结转和结余 60.00 where 30.00 + 200.00 − 180.00 = 50.00
+    return "\n".join(_with_government_fund_table(lines, closing_of_last_row="60.00"))
+
+
+def _with_government_fund_table(lines: list[str], closing_of_last_row: str = "50.00") -> list[str]:
+    """The document's (empty) 政府性基金预算财政拨款收入支出决算表 replaced by one with figures, in the
+    official template's columns: 年初结转和结余 | 本年收入 | 本年支出 (合计, 基本, 项目) | 年末结转和结余."""
+    start = lines.index("政府性基金预算财政拨款收入支出决算表")
+    end = lines.index("国有资本经营预算财政拨款收入支出决算表")
+    figures = "30.00\t200.00\t180.00\t0.00\t180.00\t"
+    table = [
+        "政府性基金预算财政拨款收入支出决算表",
+        "单位：万元",
+        "项目\t\t年初结转和结余\t本年收入\t本年支出\t\t\t年末结转和结余",
+        "功能分类科目编码\t科目名称\t\t\t合计\t基本支出\t项目支出\t",
+        f"合计\t\t{figures}50.00",
+        f"212\t城乡社区支出\t{figures}50.00",
+        f"21208\t国有土地使用权出让收入安排的支出\t{figures}50.00",
+        f"2120801\t征地和拆迁补偿支出\t{figures}{closing_of_last_row}",
+        "注：本表反映部门本年度政府性基金预算财政拨款收入支出及结转和结余情况。",
+    ]
+    return lines[:start] + table + lines[end:]
+
+
+def _converter_text(pdf: Path) -> list[str]:
+    data = pdf.read_bytes()
+    blocks = read_document(pdf, data, layout=detect_layout(data)).blocks
+    return ["\t".join(b.cells) if b.kind == "row" else b.text for b in blocks]
 
 
 @pytest.fixture(scope="module")
@@ -275,6 +305,30 @@ def test_planted_errors_in_a_final_account_are_flagged(final_sql):
     assert ("final_listed_tables_present", "three_public") in failed
 
 
+def test_a_fund_table_that_does_not_balance_is_flagged(final_sql):
+    failed = final_sql(
+        "select c.subject from dq_check_result c join document_status d using (document_id) "
+        "where d.file_name = ? and c.check_name = 'final_fund_table_balance' and c.status = 'fail'",
+        PLANTED,
+    )
+    assert failed == [("政府性基金 2120801: 年初结转 + 本年收入 = 本年支出 + 年末结转",)]
+    # the Shanghai documents print the two tables empty, with their statement: no row; Foshan 2019
+    # prints its 政府性基金 table's subject rows with 0.00 in every column (pages 22–23, hand-read)
+    rows = final_sql(
+        "select d.unit_name, f.page, f.total_wan, f.opening_balance_wan, f.current_year_income_wan, f.closing_balance_wan "
+        "from fct_final_expenditure f join document_status d using (document_id) "
+        "where f.fund_scope in ('government_fund', 'state_capital')"
+    )
+    foshan = _figures("foshan_rail_transit_2019")
+    assert foshan["figures"]["government_fund"]["all_zero_rows_printed"]
+    assert rows and {(unit, page in foshan["figures"]["government_fund"]["pages"]) for unit, page, *_ in rows} == {
+        (foshan["unit_name"], True)
+    }
+    assert {amount for *_, total, opening, income, closing in rows for amount in (total, opening, income, closing)} == {
+        0
+    }
+
+
 def test_the_real_final_accounts_pass_the_checks_their_figures_hold(final_sql):
     # Of the real documents' own discrepancies (each JSON's `discrepancies`), only those larger than
     # rounding fail: 规划和自然资源局 states 95.45% for 9746.50 / 10210.34 = 95.457% (truncated).
@@ -333,3 +387,92 @@ def test_narrative_figures_equal_the_hand_read_ones(final_sql, name):
         assert actual[field] is None, f"{field} is read now: move it out of NARRATIVE_NOT_READ"
         del want[field], actual[field]
     assert _mismatches(want, actual) == []
+
+
+def _said(text: str | None) -> str | None:
+    """A sentence compared as words: full-width and half-width punctuation alike, spaces dropped."""
+    return None if text is None else "".join(text.split()).replace("，", ",").replace("：", ":")
+
+
+@pytest.mark.parametrize("name", [n for n in HAND_READ if n.startswith("putuo")])
+def test_the_stated_reason_of_each_item_is_kept_as_printed(final_sql, name):
+    """决算数小于预算数的主要原因：… per item and for the whole; an item said to be 持平 gives none.
+    The hand-read reason is the sentence's opening words; the stored one runs to its full stop."""
+    doc = _figures(name)
+    narrative = doc["narrative"]
+    unit_key = _unit_key(final_sql, doc)
+    items = [("total", narrative["general_public_budget_total"].get("reason"))]
+    items += [(i["code_matched"], i.get("reason")) for i in narrative["execution_items"]]
+    problems = []
+    for code, reason in items:
+        if (name, code) in UNLINKED:
+            continue
+        [(stored,)] = final_sql(
+            "select stated_reason from mart_budget_execution where unit_key = ? and year = ? and subject_code = ?",
+            unit_key,
+            doc["year"],
+            code,
+        )
+        if (reason is None) != (stored is None) or (reason and not _said(stored).startswith(_said(reason))):
+            problems.append(f"{code}: expected {reason!r}, got {stored!r}")
+    assert problems == []
+
+
+def test_three_public_change_per_item_and_the_stated_reasons(final_sql):
+    doc = _figures("putuo_planning_resources_2024")
+    stated = doc["narrative"]["three_public"]
+    [row] = final_sql(
+        "select narrative_overseas_change_wan, narrative_vehicle_change_wan, narrative_reception_change_wan, "
+        "narrative_completion_reason, narrative_change_reason from fct_final_three_public where unit_key = ? and year = ?",
+        _unit_key(final_sql, doc),
+        doc["year"],
+    )
+    # 与上一年度持平, 与上一年度持平, 减少 0.15 万元
+    assert stated["overseas_change"].endswith("持平") and stated["vehicle_change"].endswith("持平")
+    assert stated["reception_change"].startswith("减少 0.15 万元")
+    assert row[:3] == (Decimal("0"), Decimal("0"), Decimal("-0.15"))
+    assert [_said(r) for r in row[3:]] == [_said(stated["completion_reason"]), _said(stated["change_reason"])]
+
+
+def test_a_table_printed_with_its_caption_only_is_the_one_the_contents_list(tmp_path):
+    """Every table title replaced by its caption 表 N: the tables are the contents' entries N, and
+    every figure staged is the one staged from the titled original (whose figures the tests above
+    hold to the hand-read ones)."""
+    lines = _converter_text(SHARED / _figures(HAND_READ[0])["file"])
+    contents_end = next(i for i, line in enumerate(lines) if line.startswith("第三部分")) + 1
+    captioned, number = list(lines), 0
+    for i in range(contents_end, len(lines)):
+        title = parse_title(lines[i])
+        if title and kind_of(title[1]):
+            number += 1
+            captioned[i] = f"表{number}"
+    assert number == 9
+    titled, only_captioned = tmp_path / "titled.txt", tmp_path / "captioned.txt"
+    titled.write_text("\n".join(lines), encoding="utf-8")
+    only_captioned.write_text("\n".join(captioned), encoding="utf-8")
+    a, b = stage_document(titled), stage_document(only_captioned)
+    assert b.frames["tables"]["table_number"].to_list() == list(range(1, 10))
+    for frame in ("tables", "subject_amounts", "line_items"):
+        compared = [
+            c for c in a.frames[frame].columns if c not in ("document_id", "table_number", "source_line", "page")
+        ]
+        assert a.frames[frame].select(compared).equals(b.frames[frame].select(compared)), frame
+
+
+def test_government_fund_final_table_reads_its_balances_and_income(tmp_path):
+    path = tmp_path / "fund.txt"
+    path.write_text("\n".join(_with_government_fund_table(_converter_text(SHARED / _figures(HAND_READ[0])["file"]))))
+    amounts = stage_document(path).frames["subject_amounts"].filter(pl.col("table_kind") == "government_fund")
+    read = {(r["subject_code"], r["measure"]): r["amount_wan"] for r in amounts.iter_rows(named=True)}
+    for code in (None, "212", "21208", "2120801"):
+        assert {
+            m: read[(code, m)]
+            for m in ("opening_balance", "current_year_income", "total", "basic", "project", "closing_balance")
+        } == {
+            "opening_balance": Decimal("30"),
+            "current_year_income": Decimal("200"),
+            "total": Decimal("180"),
+            "basic": Decimal("0"),
+            "project": Decimal("180"),
+            "closing_balance": Decimal("50"),
+        }, code

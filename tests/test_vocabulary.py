@@ -30,7 +30,10 @@ def test_three_public_items_pivoted_are_items_the_parser_reads():
 
 
 def test_final_accounts_facts_pivoted_by_dbt_are_the_facts_the_extractor_states():
-    stated = {"final_three_public": {key for key, _ in execution._THREE_PUBLIC}}
+    stated = {
+        "final_three_public": {key for key, _ in execution._THREE_PUBLIC + execution._THREE_PUBLIC_REASONS}
+        | {f"{item}_change" for item, _ in execution._THREE_PUBLIC_ITEMS}
+    }
     for kind, key, _, _ in execution._OTHER:
         stated.setdefault(kind, set()).add(key)
     for kind, keys in stated.items():

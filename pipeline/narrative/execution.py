@@ -10,7 +10,9 @@
 Facts are NarrativeFacts: ``fact_kind`` ``execution`` with ``fact_key`` ``<item>|<measure>``, the item
 being ``total`` or the subject path as printed (``一般公共服务支出/财政事务/行政运行``) and the
 measure ``budget`` / ``final`` / ``completion_pct`` / ``comparison`` (1 大于, −1 小于, 0 持平 or
-等于: what the text says of 决算数 against 预算数); the other kinds ``final_three_public``,
+等于: what the text says of 决算数 against 预算数) / ``reason`` (the stated 主要原因, a text fact:
+unit ``text``, the words in ``text``); the other kinds ``final_three_public`` (with each item's
+change on last year and the stated reasons),
 ``final_operating_funds``, ``final_procurement`` and ``final_performance`` (vars narrative_facts).
 Paragraphs break mid-sentence in PDF text layers, so the document's prose is read as one text.
 """
@@ -63,6 +65,25 @@ _THREE_PUBLIC: list[tuple[str, str]] = [
 ]
 _THREE_PUBLIC_CHANGE_SIGN = re.compile(
     r"三公[”\"]?经费(?:财政拨款)?支出决算数?比\s*(?:上年|20\d\d\s*年度?)\s*(?:决算)?(增加|减少)"
+)
+# the reason a statement gives: “决算数小于预算数的主要原因：人员进出及退休变化，…。” (one sentence)
+_REASON = re.compile(r"主要(?:原因|情况)\s*(?:是|为|有)?\s*[:：]?\s*(?P<reason>[^。]{2,400}?)\s*(?:。|$)")
+# how far after its statement (or its 大于/小于) a reason may start and still be that statement's
+_REASON_REACH = 24
+_THREE_PUBLIC_REASONS: list[tuple[str, str]] = [
+    ("completion_reason", r"决算数?\s*(?:大于|小于|等于)\s*预算数?的主要(?:原因|情况)"),
+    ("change_reason", r"(?:增加|减少|增长|下降|上升)的主要原因"),
+]
+# each item's change on last year, after the whole's: “其中：因公出国（境）费支出与上一年度持平；…
+# 公务接待费支出决算减少 0.15 万元”
+_THREE_PUBLIC_ITEMS: list[tuple[str, str]] = [
+    ("overseas", r"因公出国[（(]境[)）]费(?:用)?"),
+    ("vehicle", r"公务用车购置及运行(?:维护)?费"),
+    ("reception", r"公务接待费(?:用)?"),
+]
+_ITEM_CHANGE = (
+    r"(?:支出)?(?:决算数?)?\s*(?:与上一?年度?|与\s*20\d\d\s*年度?|比上一?年度?|比\s*20\d\d\s*年度?)?(?:决算数?)?(?:相比)?\s*"
+    rf"(?:(?P<level>基本)?持平|(?P<direction>增加|减少)\s*{NUM}\s*万元)"
 )
 
 _OTHER: list[tuple[str, str, str, str]] = [
@@ -123,18 +144,25 @@ def extract_execution(paragraph_list: list[Paragraph]) -> list[NarrativeFact]:
     if not paragraph_list or not re.search(r"部门决算|决算情况说明", text):
         return []  # a budget's prose
 
-    def place(position: int) -> tuple[int | None, int | None]:
-        para = paragraph_list[max(0, bisect_right(starts, position) - 1)]
+    # the 三公 section's paragraphs as one text of their own (a contents line can belong to it too)
+    section_paras = [p for p in paragraph_list if p.section == "three_public"]
+    section, section_starts = _joined(section_paras)
+
+    def place(position: int, within: str = "text") -> tuple[int | None, int | None]:
+        paras, offsets = (paragraph_list, starts) if within == "text" else (section_paras, section_starts)
+        para = paras[max(0, bisect_right(offsets, position) - 1)]
         return para.line, para.page
 
     facts: list[NarrativeFact] = []
     seen: set[str] = set()
 
-    def add(kind: str, key: str, value: Decimal, unit: str, position: int) -> None:
+    def add(
+        kind: str, key: str, value: Decimal | None, unit: str, position: int, said: str | None = None, within="text"
+    ) -> None:
         if f"{kind}.{key}" in seen:
             return
         seen.add(f"{kind}.{key}")
-        facts.append(NarrativeFact(kind, key, value, unit, *place(position)))
+        facts.append(NarrativeFact(kind, key, value, unit, *place(position, within), text=said))
 
     previous_end = 0
     for match in _EXECUTION.finditer(text):
@@ -165,20 +193,21 @@ def extract_execution(paragraph_list: list[Paragraph]) -> list[NarrativeFact]:
         add("execution", f"{item}|final", amount(final), "wan", match.start())
         if pct is not None:
             add("execution", f"{item}|completion_pct", amount(pct), "pct", match.start())
-        following = text[match.end() : match.end() + 80]
         next_item = _EXECUTION.search(text, match.end())
-        if next_item is not None:
-            following = following[: max(0, next_item.start() - match.end())]
-        comparison = _COMPARISON.search(following)
+        following = text[match.end() : next_item.start() if next_item else match.end() + 600]
+        comparison = _COMPARISON.search(following[:80])
+        said_from = 0
         if comparison:
             word = comparison.group(1)
             sign = 1 if word == "大于" else -1 if word == "小于" else 0
             add("execution", f"{item}|comparison", Decimal(sign), "sign", match.end() + comparison.start())
+            said_from = comparison.end()
+        reason = _REASON.search(following, said_from)
+        if reason and reason.start() - said_from <= _REASON_REACH:
+            add("execution", f"{item}|reason", None, "text", match.end() + reason.start(), reason.group("reason"))
         previous_end = match.end()
 
     # the 三公 sentences: the first statement of each figure in the 三公 section's text
-    section = "".join(p.text for p in paragraph_list if p.section == "three_public")
-    section_start = next((starts[i] for i, p in enumerate(paragraph_list) if p.section == "three_public"), 0)
     for key, pattern in _THREE_PUBLIC:
         match = re.search(pattern, section)
         if match:
@@ -187,7 +216,19 @@ def extract_execution(paragraph_list: list[Paragraph]) -> list[NarrativeFact]:
             if key == "change_wan":
                 sign = _THREE_PUBLIC_CHANGE_SIGN.search(section)
                 value = -value if sign and sign.group(1) == "减少" else value
-            add("final_three_public", key, value, unit, section_start + match.start())
+            add("final_three_public", key, value, unit, match.start(), within="section")
+    for key, pattern in _THREE_PUBLIC_REASONS:
+        match = re.search(pattern, section)
+        reason = _REASON.search(section, match.start()) if match else None
+        if reason and reason.start() - match.end() <= _REASON_REACH:
+            add("final_three_public", key, None, "text", reason.start(), reason.group("reason"), within="section")
+    whole_change = re.search(next(pattern for key, pattern in _THREE_PUBLIC if key == "change_wan"), section)
+    for item, name in _THREE_PUBLIC_ITEMS:
+        match = re.compile(name + _ITEM_CHANGE).search(section, whole_change.end() if whole_change else 0)
+        if match:
+            change = Decimal(0) if match.group("direction") is None else amount(match.group(match.lastindex))
+            change = -change if match.group("direction") == "减少" else change
+            add("final_three_public", f"{item}_change", change, "wan", match.start(), within="section")
     for kind, key, pattern, unit in _OTHER:
         match = re.search(pattern, text)
         if match:

@@ -16,10 +16,11 @@ NUM = r"(\d+(?:,\d{3})*(?:\.\d+)?)"
 class NarrativeFact:
     fact_kind: str
     fact_key: str
-    value: Decimal
-    unit: str  # wan | m2 | count | year | month | day
+    value: Decimal | None  # None for a fact that is a text (unit ``text``)
+    unit: str  # wan | m2 | count | year | month | day | pct | sign | text
     line: int | None
     page: int | None
+    text: str | None = None  # what the sentence says, for a fact that is a text (a stated reason)
 
 
 # (kind, key, pattern, unit). The first match in the document wins for each key.

@@ -57,6 +57,10 @@ _MEASURE_RULES: list[tuple[str, str]] = [
     (r"非财政拨款结转", "nonfiscal_carryover"),
     (r"财政拨款结转", "fiscal_carryover"),
     (r"财政拨款", "fiscal_subtotal"),
+    # 决算 政府性基金 / 国有资本经营 tables: 年初结转和结余 | 本年收入 | 本年支出 (合计 …) | 年末结转和结余
+    (r"^年初.*(结转|结余)", "opening_balance"),
+    (r"^年末.*(结转|结余)", "closing_balance"),
+    (r"^本年收入$", "current_year_income"),
 ]
 
 NON_VALUE = {"name", "project_name", "code", "unit", "unit_code"}

@@ -45,10 +45,58 @@ _CAPTION = re.compile(r"^表\s*(\d+)(?:\s*[-－]\s*\d+)?\s*[:：.、]?\s*")
 _TRAILER = re.compile(r"[（(]续[表]?[）)]$")
 
 
+_NUMERALS = "一二三四五六七八九"
+
+
+def numeral_value(text: str) -> int | None:
+    """12 for ``12`` and for ``十二``; None for anything else (up to 九十九)."""
+    if text.isdigit():
+        return int(text)
+    match = re.fullmatch(rf"([{_NUMERALS}])?(十)?([{_NUMERALS}])?", text)
+    if not text or not match or (match.group(1) and match.group(3) and not match.group(2)):
+        return None
+    tens = (_NUMERALS.index(match.group(1)) + 1 if match.group(1) else 1) if match.group(2) else 0
+    ones = _NUMERALS.index(match.group(3)) + 1 if match.group(3) else 0
+    if not match.group(2):  # a single numeral: 三
+        ones = _NUMERALS.index(match.group(1)) + 1
+    return tens * 10 + ones
+
+
 def table_caption_number(text: str) -> int | None:
-    """The N of a bare caption line ``表 N`` (the title follows on its own line)."""
-    match = re.fullmatch(r"表\s*(\d+)(?:\s*[-－]\s*\d+)?", text.strip())
-    return int(match.group(1)) if match else None
+    """The N of a bare caption line ``表 N`` / ``表一`` / ``附表 3`` (its title follows on its own
+    line, or only the document's contents name it)."""
+    match = re.fullmatch(r"附?表\s*([\d一二三四五六七八九十]+)(?:\s*[-－]\s*\d+)?", text.strip())
+    return numeral_value(match.group(1)) if match else None
+
+
+#: how many blocks from the start a table of contents is looked for in
+CONTENTS_REACH = 120
+
+_CONTENTS_ENTRY = re.compile(
+    r"^[-*•\s]*(?:(?P<numeral>[一二三四五六七八九十]+)、|[（(](?P<bracketed>[一二三四五六七八九十\d]+)[)）]|(?P<digits>\d+)\s*[.、．])\s*"
+)
+
+
+def contents_entries(lines: list[str]) -> list[tuple[int, str, str]]:
+    """The tables a document's own table of contents lists, in its order: (number, title, kind).
+
+    An entry is an enumerated line (``一、收入支出决算总表``, ``3.支出决算表``, ``表3 …``) that reads
+    like the title of a known table, dot leaders and page numbers dropped; its number is the one
+    it prints, else its place among the entries."""
+    entries: list[tuple[int, str, str]] = []
+    for line in lines:
+        enumerated = _CONTENTS_ENTRY.match(line)
+        text = line[enumerated.end() :] if enumerated else line
+        text = re.sub(r"[.…·．\s\d]+$", "", text)
+        title = parse_title(text) if text != line else None
+        kind = kind_of(title[1]) if title else None
+        if title is None or kind is None:
+            continue
+        printed = title[0]
+        if printed is None and enumerated:
+            printed = numeral_value(next(g for g in enumerated.groups() if g))
+        entries.append((printed if printed is not None else len(entries) + 1, title[1], kind))
+    return entries
 
 
 def parse_title(text: str) -> tuple[int | None, str] | None:

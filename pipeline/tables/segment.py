@@ -1,7 +1,8 @@
 """Cut a document's blocks into tables: title → rows, across page breaks.
 
 A table starts at its title (with an optional ``表 N`` caption before it) and takes every
-row until the next title, a section heading or running prose. Lines inside it that carry
+row until the next title, a section heading or running prose. A table whose page prints only its
+caption (``表 3``, no title) takes its title from the document's contents (entry 3). Lines inside it that carry
 a labelled discloser (``编制部门：``, ``单位名称：`` …: ``pipeline/identify.py``) or ``单位：万元``
 set the table's discloser and published unit; a
 continuation on the next page (repeated header, or only those lines) stays in the same table.
@@ -15,7 +16,14 @@ from dataclasses import dataclass, field
 from pipeline.cleaning import compact_label, find_published_unit, is_amount
 from pipeline.identify import labelled_unit
 from pipeline.intermediate import Block
-from pipeline.tables.kinds import UNREAD_KINDS, kind_of, parse_title, table_caption_number
+from pipeline.tables.kinds import (
+    CONTENTS_REACH,
+    UNREAD_KINDS,
+    contents_entries,
+    kind_of,
+    parse_title,
+    table_caption_number,
+)
 
 _BESIDE_TITLE = re.compile(r"\s*(?:(?:编制|预算)(?:单位|部门)\s*[:：]|(?:金额)?单位\s*[:：]).*$")
 EMPTY_STATEMENT = re.compile(r"空\s*白?\s*表|本表无数据|无此项")
@@ -76,6 +84,11 @@ def segment_tables(blocks: list[Block]) -> list[TableRegion]:
     current: TableRegion | None = None
     closed: TableRegion | None = None  # the table prose just ended: its 空表 statement may follow
     pending_number: int | None = None
+    captions: list[Block] = []  # the caption line (and unit lines) of a table whose title is not printed
+    # a table printed with its caption only (表3, then its rows) is the one the contents list as 3
+    listed = {
+        number: (title, kind) for number, title, kind in contents_entries([b.text for b in blocks[:CONTENTS_REACH]])
+    }
     previous_text = ""
     wrapped_rest: Block | None = None
     for index, block in enumerate(blocks):
@@ -84,14 +97,23 @@ def segment_tables(blocks: list[Block]) -> list[TableRegion]:
         text = block.text
         # a 空表 statement may wrap between 空 and 表: read it together with the line before
         joined_text, previous_text = previous_text + text, (text if block.kind == "text" else "")
-        number = table_caption_number(compact_label(text)) if block.kind == "text" else None
+        number = table_caption_number(compact_label(_BESIDE_TITLE.sub("", text))) if block.kind == "text" else None
         if number is not None:
-            pending_number = number
+            pending_number, captions = number, [block]
             continue
         title = _title_in(block)
         if title is None and block.kind == "text" and index + 1 < len(blocks):
             title = _wrapped_title(block, blocks[index + 1])
             wrapped_rest = blocks[index + 1] if title is not None else None
+        if title is None and pending_number is not None:
+            if block.kind == "text" and (find_published_unit(text) or labelled_unit(text)):
+                captions.append(block)
+                continue
+            if block.kind == "row" and pending_number in listed:
+                current = _listed_table(pending_number, *listed[pending_number], captions, len(tables) + 1)
+                tables.append(current)
+                closed = None
+            pending_number = None
         if title is not None:
             inline_number, title_text = title
             kind = kind_of(title_text)
@@ -143,6 +165,17 @@ def segment_tables(blocks: list[Block]) -> list[TableRegion]:
     ]
     tables = _continuations_merged(tables)
     return [t for t in tables if t.kind is not None and t.kind not in UNREAD_KINDS]
+
+
+def _listed_table(number: int, title: str, kind: str, captions: list[Block], ordinal: int) -> TableRegion:
+    """A table whose page prints only its caption (表 N): its title is the contents' entry N."""
+    table = TableRegion(
+        kind=kind, title=title, number=number, ordinal=ordinal, first_line=captions[0].line, page=captions[0].page
+    )
+    for line in captions:
+        table.published_unit = table.published_unit or find_published_unit(line.text)
+        table.discloser = table.discloser or labelled_unit(line.text)
+    return table
 
 
 def _lists_a_table(row: Block) -> bool:

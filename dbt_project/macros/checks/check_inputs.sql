@@ -70,6 +70,10 @@
         coalesce(max(case when measure = 'project' then amount_wan end), 0) as project_wan,
         coalesce(max(case when measure = 'personnel' then amount_wan end), 0) as personnel_wan,
         coalesce(max(case when measure = 'public' then amount_wan end), 0) as public_wan,
+        -- the 决算 政府性基金 / 国有资本经营 tables' balances and income
+        max(case when measure = 'opening_balance' then amount_wan end) as opening_balance_wan,
+        max(case when measure = 'current_year_income' then amount_wan end) as current_year_income_wan,
+        max(case when measure = 'closing_balance' then amount_wan end) as closing_balance_wan,
         count(*) filter (where measure = 'basic') as basic_cells,
         count(*) filter (where measure = 'project') as project_cells,
         count(*) filter (where measure in ('basic', 'project')) as split_cells,

@@ -4,6 +4,7 @@
       (用事业基金弥补收支差额) = 本年支出 + 结余分配 + 年末结转和结余; its income lines = 本年收入合计;
     - table 1 = tables 2 and 3 (本年收入合计 = 收入决算表 合计, 本年支出合计 = 支出决算表 合计);
     - table 4 per fund (年初 + 本年收入 = 本年支出 + 年末) and against tables 1, 2 and 5;
+    - each row of the 政府性基金 / 国有资本经营 决算表: 年初结转和结余 + 本年收入 = 本年支出 + 年末结转和结余;
     - 基本支出 of table 5 = 人员经费合计 + 公用经费合计 of table 6;
     - the “三公” items add up, for the 预算数 and for the 决算数;
     - the narrative: each stated 完成% = 决算 / 预算, each stated 大于 / 小于 / 持平 against its two
@@ -219,6 +220,20 @@ amounts as (
 
     union all
     {%- endfor %}
+
+    -- each row of the 政府性基金 / 国有资本经营 决算表: 年初 + 本年收入 = 本年支出 + 年末
+    select r.document_id, 'final_fund_table_balance',
+        case r.table_kind when 'government_fund' then '政府性基金' else '国有资本经营' end
+            || ' ' || coalesce(r.subject_code, '合计') || ': 年初结转 + 本年收入 = 本年支出 + 年末结转',
+        coalesce(r.opening_balance_wan, 0) + coalesce(r.current_year_income_wan, 0),
+        coalesce(r.total_wan, 0) + coalesce(r.closing_balance_wan, 0),
+        r.allowance_wan * 4,
+        {{ source_place('r.page', 'r.source_line') }}
+    from subject_rows as r
+    where r.table_kind in ('government_fund', 'state_capital')
+        and coalesce(r.opening_balance_wan, r.current_year_income_wan, r.closing_balance_wan) is not null
+
+    union all
 
     -- table 4 against tables 1, 2 and 5
     select f.document_id, 'final_fiscal_equals_summary', '一般公共预算财政拨款收入: 表4 = 表1',

@@ -1,5 +1,5 @@
 -- One row per item a final-accounts narrative states the budget against the actual for
--- (“年初预算为 X 万元，支出决算为 Y 万元，完成年初预算的 Z%。决算数小于预算数…”): the 一般公共预算
+-- (“年初预算为 X 万元，支出决算为 Y 万元，完成年初预算的 Z%。决算数小于预算数的主要原因：…”): the 一般公共预算
 -- total (subject_code 'total') or a subject named by its path (类/款/项), coded from the
 -- document's own 一般公共预算财政拨款支出决算表 (else its 支出决算表) where the names match.
 with facts as (
@@ -29,6 +29,7 @@ statements as (
         max(case when split_part(fact_key, '|', 2) = 'final' then value end) as stated_final_wan,
         max(case when split_part(fact_key, '|', 2) = 'completion_pct' then value end) as stated_completion_pct,
         max(case when split_part(fact_key, '|', 2) = 'comparison' then value end) as stated_comparison,
+        max(case when split_part(fact_key, '|', 2) = 'reason' then text end) as stated_reason,
         {{ first_source_place() }}
     from facts
     group by document_id, unit_key, year, split_part(fact_key, '|', 1)
@@ -102,6 +103,7 @@ final as (
         statements.stated_final_wan,
         statements.stated_completion_pct,
         case statements.stated_comparison when 1 then '大于' when -1 then '小于' when 0 then '持平' end as stated_comparison,
+        statements.stated_reason,
         statements.page,
         statements.source_line
     from statements

@@ -1,6 +1,7 @@
 {{ incremental_by_document_config('final') }}
 -- “三公”经费 per unit and year from the 财政拨款“三公”经费支出决算表: each item's 预算数 beside its
--- 决算数, with the narrative's statement of the two (完成预算的 X%, the change on last year).
+-- 决算数, with the narrative's statement of the two (完成预算的 X%, the change on last year, in
+-- the whole and per item, and the reasons it gives).
 with items as (
 
     select * from {{ ref('int_final_line_items_current') }}
@@ -80,6 +81,11 @@ final as (
         cast(from_text.completion_pct / 100 as double) as narrative_execution_rate,
         cast(from_text.change_wan as decimal(20, 6)) as narrative_change_wan,
         cast(from_text.final_total_wan - from_text.change_wan as decimal(20, 6)) as narrative_prior_final_wan,
+        cast(from_text.overseas_change_wan as decimal(20, 6)) as narrative_overseas_change_wan,
+        cast(from_text.vehicle_change_wan as decimal(20, 6)) as narrative_vehicle_change_wan,
+        cast(from_text.reception_change_wan as decimal(20, 6)) as narrative_reception_change_wan,
+        from_text.completion_reason as narrative_completion_reason,
+        from_text.change_reason as narrative_change_reason,
         cast(from_text.vehicles_held as integer) as vehicles_held,
         tables.is_table_empty,
         documents.document_id,

@@ -116,6 +116,7 @@ final as (
         cast(statements.stated_final_wan as decimal(20, 6)) as narrative_final_wan,
         cast(statements.stated_completion_pct / 100 as double) as stated_execution_rate,
         statements.stated_comparison,
+        statements.stated_reason,
         coalesce(actuals.document_id, statements.document_id) as document_id
     from keys
     left join actuals

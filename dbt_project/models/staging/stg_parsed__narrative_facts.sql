@@ -13,6 +13,7 @@ final as (
         fact_key,
         value,
         unit,
+        text,
         source_line,
         page
     from source
