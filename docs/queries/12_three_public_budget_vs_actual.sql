@@ -8,7 +8,8 @@ select u.unit_name, u.doc_kind, t.year,
        t.budget_overseas_wan, t.final_overseas_wan,
        t.budget_reception_wan, t.final_reception_wan,
        t.budget_vehicle_purchase_wan, t.final_vehicle_purchase_wan,
-       t.budget_vehicle_operation_wan, t.final_vehicle_operation_wan
+       t.budget_vehicle_operation_wan, t.final_vehicle_operation_wan,
+       t.narrative_completion_reason
 from fct_final_three_public as t
 inner join dim_unit as u on t.unit_key = u.unit_key
 where t.budget_total_wan is not null or t.final_total_wan is not null
