@@ -476,3 +476,24 @@ def test_government_fund_final_table_reads_its_balances_and_income(tmp_path):
             "project": Decimal("180"),
             "closing_balance": Decimal("50"),
         }, code
+
+
+@pytest.mark.parametrize(
+    ("title", "kind"),
+    [
+        # titles other governments' 决算 templates print (contents of 2020–2024 部门决算 of 湖北, 陕西,
+        # 四川, 云南 units): 收入支出 without 总, 收入/支出 决算总表, the 一般公共预算 one with 收入支出
+        ("收入支出决算表", "budget_summary"),
+        ("临沧市云县民政局2022年度收入支出决算表", "budget_summary"),
+        ("收入决算总表", "income"),
+        ("支出决算总表", "expenditure"),
+        ("财政拨款收入支出决算表", "fiscal_summary"),
+        ("一般公共预算财政拨款收入支出决算表", "gpb_expenditure"),
+        ("一般公共预算财政拨款基本支出决算明细表", "basic_expenditure"),
+        ("一般公共预算财政拨款项目支出决算表", "project_expenditure"),
+        ("国有资本经营预算财政拨款支出决算表", "state_capital"),
+        ("一般公共预算财政拨款“三公”经费及会议费、培训费支出决算表", "three_public"),
+    ],
+)
+def test_final_accounts_table_titles_of_other_templates(title, kind):
+    assert kind_of(title) == kind

@@ -5,6 +5,7 @@ from decimal import Decimal as D
 import pytest
 
 from pipeline.intermediate import Block
+from pipeline.narrative.execution import extract_execution
 from pipeline.narrative.facts import extract_facts
 from pipeline.narrative.paragraphs import paragraphs
 from pipeline.narrative.statements import extract_changes
@@ -65,3 +66,39 @@ def test_fact_wordings(sentence, kind, key, value):
 def test_staff_numbers(sentence, authorized, actual):
     facts = {f.fact_key: f.value for f in extract_facts(_paras(sentence)) if f.fact_kind == "staff"}
     assert facts.get("authorized_staff") == authorized and facts.get("actual_staff") == actual
+
+
+@pytest.mark.parametrize(
+    "sentence, pct, comparison, reason",
+    [
+        (
+            "一般公共服务支出（类）财政事务（款）行政运行（项）。年初预算为 100.00 万元，支出决算为 90.00 万元，"
+            "完成年初预算的 90.00%。决算数小于预算数的主要原因：人员减少。",
+            "90.00",
+            -1,
+            "人员减少",
+        ),
+        (
+            "一般公共服务支出（类）财政事务（款）行政运行（项）。年初预算为100.00万元，支出决算为90.00万元，"
+            "完成年初预算90%，决算数小于年初预算数的主要原因是：人员减少，公用经费压减。",
+            "90",
+            -1,
+            "人员减少,公用经费压减",  # the prose is read with half-width punctuation
+        ),
+        (
+            "一般公共服务支出（类）财政事务（款）行政运行（项）。年初预算为100.00万元，支出决算为90.00万元，"
+            "预算完成率为90.00%。决算数与年初预算数基本持平。主要用于：人员经费。",
+            "90.00",
+            0,
+            None,
+        ),
+    ],
+)
+def test_final_accounts_item_wordings(sentence, pct, comparison, reason):
+    """决算 items as templates word them: the 完成% with or without 的 (or as 预算完成率), the stated
+    大于 / 小于 / 持平, and the reason to its full stop (none for 持平; 主要用于 is not a reason)."""
+    facts = {f.fact_key.split("|")[1]: f for f in extract_execution(_paras("2024年度部门决算", sentence))}
+    assert facts["budget"].value == D("100.00") and facts["final"].value == D("90.00")
+    assert facts["completion_pct"].value == D(pct)
+    assert facts["comparison"].value == D(comparison)
+    assert (facts["reason"].text if "reason" in facts else None) == reason

@@ -31,7 +31,7 @@ _BUDGET = re.compile(rf"(年初|全年|调整后?)?预算(?:数)?\s*为\s*{NUM}\
 _EXECUTION = re.compile(
     rf"(?P<budgets>(?:(?:年初|全年|调整后?)?预算(?:数)?\s*为\s*{NUM}\s*万元{_SEP}){{1,2}})"
     rf"(?:支出)?决算(?:数)?\s*为\s*(?P<final>{NUM})\s*万元"
-    rf"(?:{_SEP}完成(?:年初|全年|调整后?)?预算数?的\s*(?P<pct>{NUM})\s*[%％])?"
+    rf"(?:{_SEP}(?:完成(?:年初|全年|调整后?)?预算数?的?|(?:年初|全年|调整后?)?预算完成率为?)\s*(?P<pct>{NUM})\s*[%％])?"
 )
 # the subject path an item names: 一般公共服务支出（类）财政事务（款）行政运行（项）
 _PATH = re.compile(

@@ -20,9 +20,14 @@ _RULES: list[tuple[str, str, str | None]] = [
     ("carryover", r"结转结余|结转和结余", None),
     ("government_fund", r"政府性基金", None),
     ("state_capital", r"国有资本经营", None),
-    # final accounts (决算) print 收入支出 where budgets print 收支: 财政拨款收入支出决算总表, 收入支出决算总表
-    ("fiscal_summary", r"财政拨款.*(收支|收入支出决算总表)", None),
-    ("budget_summary", r"收支.*(总体|总表|总体情况)|收支预算总表|收入支出决算总表", None),
+    # final accounts (决算) print 收入支出 where budgets print 收支: 财政拨款收入支出决算(总)表,
+    # 收入支出决算(总)表; 一般公共预算财政拨款收入支出决算表 is the 一般公共预算 table
+    ("fiscal_summary", r"财政拨款.*(收支|收入支出决算)", r"一般公共预算财政拨款收入支出决算"),
+    (
+        "budget_summary",
+        r"收支.*(总体|总表|总体情况)|收支预算总表|收入支出决算总?表",
+        r"一般公共预算财政拨款收入支出决算",
+    ),
     ("income", r"收入.*(总体|总表|预算表)|收入决算表", None),
     ("basic_expenditure", r"基本支出", None),
     ("project_expenditure", r"项目支出|专项业务经费", None),
