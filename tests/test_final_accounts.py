@@ -6,10 +6,11 @@ parser. One warehouse is built from the four real final accounts (three Shanghai
 and a 2019 Foshan one mislabelled 部门预算), the official template (no figures) and a copy of
 普陀区规划和自然资源局's with errors planted in it (as converter text: the same blocks, read by the
 text reader, and a 政府性基金 table with figures, one row not balancing), which the final-accounts
-checks must flag; being an older file name of the same
-unit-year, it is superseded within the final phase. No budget disclosure of the same units and
-years exists in the corpus, so every budget in mart_budget_execution comes from the 决算 narrative
-(budget_source = 'final_narrative').
+checks must flag; being an older file name of the same unit-year, it is superseded within the final
+phase. No budget disclosure of the same units and
+years exists in the corpus: one is made from a sample budget disclosure under 普陀区财政局's name and
+year, so that mart_budget_execution takes that unit's budgets from it (budget_source =
+'budget_disclosure'); every other budget comes from the 决算 narrative ('final_narrative').
 """
 
 from __future__ import annotations
@@ -70,6 +71,38 @@ def _wan(value: str | None) -> Decimal | None:
 
 PLANTED = "planted_errors_final.txt"
 
+# A budget disclosure of 上海市普陀区财政局 for 2024, so that mart_budget_execution takes its budget
+# from a budget disclosure: the sample data/raw/000_… (克孜勒苏柯尔克孜自治州社会保险中心's 2026 部门预算)
+# under the 财政局's name and year. Its figures, read from the sample: 收支总表 一般公共预算拨款 633.02;
+# 部门收入总体情况表 一般公共预算 column 208 515.08, 20805 110.48, 2080501 36.13, 2080505 49.57,
+# 2080506 24.78, 210 35.63, 21011 35.63, 2101101 26.33, 221 39.99, 22102 39.99, 2210201 39.99 (the
+# subjects the 决算's own tables print too) — none equal to the 决算's 年初预算, so every pair disagrees.
+BUDGET_OF_THE_SAME_UNIT = "budget_disclosure_same_unit.txt"
+BUDGET_SAMPLE = REPO / "data" / "raw" / "000_012a7a841613941f.txt"
+DISCLOSED = {
+    "total": "633.02",
+    "208": "515.08",
+    "20805": "110.48",
+    "2080501": "36.13",
+    "2080505": "49.57",
+    "2080506": "24.78",
+    "210": "35.63",
+    "21011": "35.63",
+    "2101101": "26.33",
+    "221": "39.99",
+    "22102": "39.99",
+    "2210201": "39.99",
+}
+
+
+def _budget_of_the_same_unit() -> str:
+    text = BUDGET_SAMPLE.read_text(encoding="utf-8")
+    return (
+        text.replace("克孜勒苏柯尔克孜自治州社会保险中心", "上海市普陀区财政局")
+        .replace("2026", "2024")
+        .replace("2025", "2023")
+    )
+
 
 def _planted_copy(pdf: Path) -> str:
     """The document as converter text (one line per block, cells tab-separated) with three errors:
@@ -124,6 +157,7 @@ def final_sql(tmp_path_factory):
         source = SHARED / _figures(name)["file"]
         shutil.copy(source, raw / source.name)
     (raw / PLANTED).write_text(_planted_copy(SHARED / _figures(HAND_READ[0])["file"]), encoding="utf-8")
+    (raw / BUDGET_OF_THE_SAME_UNIT).write_text(_budget_of_the_same_unit(), encoding="utf-8")
     warehouse = raw.parent / "warehouse" / "budget.duckdb"
     result = build_warehouse(raw, warehouse)
     assert result.returncode == 0, result.stdout[-3000:] + result.stderr[-3000:]
@@ -165,8 +199,19 @@ def test_every_final_account_is_identified_with_its_phase(final_sql, name):
 
 
 def test_final_accounts_stay_out_of_the_budget_marts_and_share_the_units(final_sql):
-    assert final_sql("select count(*) from mart_unit_year") == [(0,)]
-    assert final_sql("select count(*) from fct_appropriation") == [(0,)]
+    # the budget marts hold the one budget disclosure only, and its unit is the 决算's unit
+    budget_rows = final_sql(
+        "select u.unit_name, m.year, m.general_public_budget_wan from mart_unit_year m join dim_unit u using (unit_key)"
+    )
+    assert budget_rows == [("上海市普陀区财政局", 2024, Decimal(DISCLOSED["total"]))]
+    assert final_sql(
+        "select count(distinct unit_key) from fct_appropriation where unit_key not in (select unit_key from mart_unit_year)"
+    ) == [(0,)]
+    finance = _figures("putuo_finance_2024")
+    assert final_sql("select count(*) from mart_final_unit_year f join mart_unit_year b using (unit_key, year)") == [
+        (1,)
+    ]
+    assert _unit_key(final_sql, finance) == final_sql("select unit_key from mart_unit_year")[0][0]
     orphans = final_sql(
         "select count(*) from mart_final_unit_year where unit_key not in (select unit_key from dim_unit)"
     )
@@ -266,17 +311,16 @@ def test_budget_execution_states_the_narratives_budget_against_the_actual(final_
         if (name, code) in UNLINKED:
             continue
         got = final_sql(
-            "select budget_wan, narrative_final_wan, stated_execution_rate, budget_source from mart_budget_execution "
-            "where unit_key = ? and year = ? and subject_code = ?",
+            "select narrative_budget_wan, narrative_final_wan, stated_execution_rate, budget_source "
+            "from mart_budget_execution where unit_key = ? and year = ? and subject_code = ?",
             unit_key,
             doc["year"],
             code,
         )
         want_pct = None if pct is None or pct is ... else round(float(pct.rstrip("%")) / 100, 6)
-        if budget is None:  # a 决算 that states no budget (Foshan 2019): the actual alone, from the table
-            want = [(None, None, None, "final_narrative")]
-        else:
-            want = [(_wan(budget), _wan(final), want_pct, "final_narrative")]
+        source = "budget_disclosure" if name == "putuo_finance_2024" and code in DISCLOSED else "final_narrative"
+        # a 决算 that states no budget (Foshan 2019): the actual alone, from the table
+        want = [(None, None, None, source)] if budget is None else [(_wan(budget), _wan(final), want_pct, source)]
         rounded = [(b, f, None if p is None or pct is ... else round(p, 6), s) for b, f, p, s in got]
         if rounded != want:
             problems.append(f"{code}: expected {want}, got {rounded}")
@@ -392,6 +436,31 @@ def test_narrative_figures_equal_the_hand_read_ones(final_sql, name):
 def _said(text: str | None) -> str | None:
     """A sentence compared as words: full-width and half-width punctuation alike, spaces dropped."""
     return None if text is None else "".join(text.split()).replace("，", ",").replace("：", ":")
+
+
+def test_the_budget_comes_from_the_years_budget_disclosure_where_one_is_loaded(final_sql):
+    """财政局 2024 has a budget disclosure in the build: its figures are the budget, the 决算's 年初预算
+    stays beside them, and the two are said not to agree (the disclosure is another unit's figures)."""
+    finance = _figures("putuo_finance_2024")
+    rows = final_sql(
+        "select subject_code, budget_wan, disclosure_budget_wan, narrative_budget_wan, is_budget_consistent, "
+        "final_wan, execution_rate from mart_budget_execution where unit_key = ? and year = ? "
+        "and budget_source = 'budget_disclosure' order by subject_code",
+        _unit_key(final_sql, finance),
+        finance["year"],
+    )
+    hand_read = {i["code_matched"]: i for i in finance["narrative"]["execution_items"]}
+    hand_read["total"] = finance["narrative"]["general_public_budget_total"]
+    hand_read.update({i["code_matched"]: i for i in finance["narrative"].get("execution_items_not_listed_above", [])})
+    assert [row[0] for row in rows] == sorted(DISCLOSED)
+    for code, budget, disclosed, narrative, consistent, final, rate in rows:
+        assert budget == disclosed == Decimal(DISCLOSED[code]), code
+        assert rate == pytest.approx(float(final / budget)), code
+        if code in hand_read:  # an item the narrative states: its 年初预算 beside, not agreeing
+            assert narrative == Decimal(hand_read[code]["budget"]) and consistent is False, code
+            assert final == Decimal(hand_read[code]["final"]), code
+        else:  # a 类 or 款 the narrative does not state
+            assert narrative is None and consistent is None, code
 
 
 @pytest.mark.parametrize("name", [n for n in HAND_READ if n.startswith("putuo")])
