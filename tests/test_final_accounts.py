@@ -10,7 +10,9 @@ checks must flag; being an older file name of the same unit-year, it is supersed
 phase. No budget disclosure of the same units and
 years exists in the corpus: one is made from a sample budget disclosure under 普陀区财政局's name and
 year, so that mart_budget_execution takes that unit's budgets from it (budget_source =
-'budget_disclosure'); every other budget comes from the 决算 narrative ('final_narrative').
+'budget_disclosure'); every other budget comes from the 决算 narrative ('final_narrative'). Two
+units' 2024 documents a year later (2025, as converter text; one carrying on from its 2024 年末, one
+not) check that 年初 of a year meets 年末 of the year before.
 """
 
 from __future__ import annotations
@@ -95,6 +97,26 @@ DISCLOSED = {
 }
 
 
+def _a_year_later(lines: list[str]) -> list[str]:
+    return [line.replace("2024", "2025").replace("2023", "2024") for line in lines]
+
+
+def _next_years() -> dict[str, str]:
+    """Two units' 2025 final accounts (their 2024 ones as converter text, a year later), so that the
+    年初 of 2025 meets the 年末 of 2024. 规划和自然资源局's carries on from its 2024 年末 (100.00):
+    年初 100.00, 年末 100.00 + 9746.50 − 9759.38 = 87.12, 总计 9846.50. 财政局's is left as printed
+    (年初 49.14), which is not its 2024 年末 (55.34)."""
+    planning = _a_year_later(_converter_text(SHARED / _figures("putuo_planning_resources_2024")["file"]))
+    opening = planning.index("年初结转和结余\t112.88\t年末结转和结余\t100.00")
+    planning[opening] = "年初结转和结余\t100.00\t年末结转和结余\t87.12"
+    planning[opening + 1] = planning[opening + 1].replace("9859.38", "9846.50")
+    finance = _a_year_later(_converter_text(SHARED / _figures("putuo_finance_2024")["file"]))
+    return {NEXT_YEAR_CONTINUOUS: "\n".join(planning), NEXT_YEAR_BROKEN: "\n".join(finance)}
+
+
+NEXT_YEAR_CONTINUOUS, NEXT_YEAR_BROKEN = "planning_2025_final.txt", "finance_2025_final.txt"
+
+
 def _budget_of_the_same_unit() -> str:
     text = BUDGET_SAMPLE.read_text(encoding="utf-8")
     return (
@@ -158,6 +180,8 @@ def final_sql(tmp_path_factory):
         shutil.copy(source, raw / source.name)
     (raw / PLANTED).write_text(_planted_copy(SHARED / _figures(HAND_READ[0])["file"]), encoding="utf-8")
     (raw / BUDGET_OF_THE_SAME_UNIT).write_text(_budget_of_the_same_unit(), encoding="utf-8")
+    for name, text in _next_years().items():
+        (raw / name).write_text(text, encoding="utf-8")
     warehouse = raw.parent / "warehouse" / "budget.duckdb"
     result = build_warehouse(raw, warehouse)
     assert result.returncode == 0, result.stdout[-3000:] + result.stderr[-3000:]
@@ -378,7 +402,8 @@ def test_the_real_final_accounts_pass_the_checks_their_figures_hold(final_sql):
     # rounding fail: 规划和自然资源局 states 95.45% for 9746.50 / 10210.34 = 95.457% (truncated).
     failed = final_sql(
         "select d.unit_name, c.check_name, c.subject from dq_check_result c join document_status d using (document_id) "
-        "where c.check_family = 'final_accounts' and c.status = 'fail' and d.is_current_final order by all"
+        "where c.check_family = 'final_accounts' and c.status = 'fail' and d.is_current_final "
+        "and d.file_name like '%.pdf' order by all"  # the real documents, not the copies made of them
     )
     assert failed == [("上海市普陀区规划和自然资源局", "final_stated_completion_matches", "total")]
 
@@ -461,6 +486,21 @@ def test_the_budget_comes_from_the_years_budget_disclosure_where_one_is_loaded(f
             assert final == Decimal(hand_read[code]["final"]), code
         else:  # a 类 or 款 the narrative does not state
             assert narrative is None and consistent is None, code
+
+
+def test_opening_balances_meet_the_prior_years_closing_ones(final_sql):
+    rows = final_sql(
+        "select d.file_name, m.year, m.opening_balance_wan, m.prior_closing_balance_wan, m.is_opening_balance_continuous "
+        "from mart_final_unit_year m join document_status d using (document_id) where m.year = 2025 order by all"
+    )
+    assert rows == [
+        (NEXT_YEAR_BROKEN, 2025, Decimal("49.14"), Decimal("55.34"), False),
+        (NEXT_YEAR_CONTINUOUS, 2025, Decimal("100.00"), Decimal("100.00"), True),
+    ]
+    # a year without its prior year loaded says nothing
+    assert final_sql("select distinct is_opening_balance_continuous from mart_final_unit_year where year < 2025") == [
+        (None,)
+    ]
 
 
 @pytest.mark.parametrize("name", [n for n in HAND_READ if n.startswith("putuo")])

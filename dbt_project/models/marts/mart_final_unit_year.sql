@@ -171,7 +171,8 @@ joined as (
 
 ),
 
--- 年初结转和结余 of year Y = 年末结转和结余 of year Y − 1, where both years are loaded
+-- 年初结转和结余 of year Y = 年末结转和结余 of year Y − 1, where both years are loaded (within half a
+-- cent of a 万元: a year printed in 万元 beside one printed in 元)
 final as (
 
     select
@@ -179,12 +180,14 @@ final as (
         previous_year.closing_balance_wan as prior_closing_balance_wan,
         case
             when previous_year.unit_key is not null
-                then coalesce(joined.opening_balance_wan, 0) = coalesce(previous_year.closing_balance_wan, 0)
+                then abs(coalesce(joined.opening_balance_wan, 0) - coalesce(previous_year.closing_balance_wan, 0)) <= 0.005
         end as is_opening_balance_continuous,
         previous_year.fiscal_closing_balance_wan as prior_fiscal_closing_balance_wan,
         case
             when previous_year.unit_key is not null
-                then coalesce(joined.fiscal_opening_balance_wan, 0) = coalesce(previous_year.fiscal_closing_balance_wan, 0)
+                then abs(
+                        coalesce(joined.fiscal_opening_balance_wan, 0) - coalesce(previous_year.fiscal_closing_balance_wan, 0)
+                    ) <= 0.005
         end as is_fiscal_opening_balance_continuous
     from joined
     left join joined as previous_year on joined.unit_key = previous_year.unit_key and previous_year.year = joined.year - 1
