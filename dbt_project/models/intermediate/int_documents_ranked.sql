@@ -1,5 +1,7 @@
--- Every read document with its unit key; per unit, scope, year and phase the newest file wins
--- (is_current: the budget document the budget marts read; is_current_final: the final accounts)
+-- Every read document with its unit key; per unit, scope, year and phase the document that reads
+-- most completely wins, and of those the newest file (is_current: the budget document the budget
+-- marts read; is_current_final: the final accounts). A later copy that reads worse (pages rotated,
+-- a damaged re-upload: tables missing) never replaces one that reads completely.
 -- (file names sort by date in every publisher's convention we know; ties: larger file).
 with documents as (
 
@@ -57,11 +59,8 @@ ranked as (
     -- in one, its narrative in the other) ranks its narrative-only part on its own
     select
         *,
-        case when is_loadable then row_number() over (
-                    partition by unit_key, year, is_loadable, content = 'narrative'
-                    order by file_name desc, size_bytes desc
-                )
-        end as recency_rank,
+        case when is_loadable then row_number() over unit_year end as recency_rank,
+        case when is_loadable then first_value(file_name) over unit_year end as current_file_name,
         case when is_loadable then count(*) over (partition by unit_key, year, is_loadable) end as documents_for_unit_year,
         -- supersession within the final phase: the newest final-accounts file per unit, scope and year
         case when is_loadable_final then row_number() over (
@@ -70,6 +69,10 @@ ranked as (
                 )
         end as final_recency_rank
     from keyed
+    window unit_year as (
+        partition by unit_key, year, is_loadable, content = 'narrative'
+        order by status = 'loaded' desc, coalesce(tables_found, 0) desc, file_name desc, size_bytes desc
+    )
 
 ),
 
