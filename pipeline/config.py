@@ -33,7 +33,7 @@ WAREHOUSE = Variable(
     str(REPO_ROOT / "data" / "warehouse" / "budget.duckdb"),
     "the published warehouse file; the build works in .build/ beside it",
 )
-PARSE_WORKERS = Variable("BUDGET_PARSE_WORKERS", "0", "parse processes per shard (0: one per CPU; 1: no pool)")
+PARSE_WORKERS = Variable("BUDGET_PARSE_WORKERS", "0", "parse worker processes per shard (0: one per CPU)")
 PARSE_SHARDS = Variable("BUDGET_PARSE_SHARDS", "4", "parse shards (each its own Dagster asset and DuckDB file)")
 PDF_MAX_PAGES = Variable("BUDGET_PDF_MAX_PAGES", "400", "a PDF with more pages is too_large")
 PDF_MAX_SECONDS = Variable(

@@ -29,7 +29,8 @@ from pipeline.warehouse import connect_build, remove_documents, staged_hashes, w
 
 BATCH = 50  # documents written per transaction
 AHEAD_PER_WORKER = 16  # documents parsed ahead of the writer, per worker
-POOL_FROM = 20  # below that many documents, starting a process pool costs more than it saves
+POOL_FROM = 20  # below that many documents, starting a second worker costs more than it saves
+TASKS_PER_WORKER = 100  # a worker is replaced after so many documents: what it holds never nears its memory cap
 
 
 def shard_of(sha256: str) -> int:
@@ -120,6 +121,7 @@ def parse_shard(index: int, raw_files: list[dict], workers: int, build_dir: Path
             processes = pool_size(workers, len(plan.to_parse))
             pool = ProcessPool(
                 max_workers=processes,
+                max_tasks=TASKS_PER_WORKER,
                 context=get_context("spawn"),
                 initializer=_limit_worker_memory,
                 initargs=(limits.memory_mb,),
