@@ -146,7 +146,9 @@ def build(raw: Path, warehouse: Path, env: dict | None = None) -> tuple[int, flo
             timeout=CAP_SECONDS,
             env={**os.environ, **(env or {})},
         )
-        code, tail = done.returncode, (done.stdout + done.stderr)[-600:]
+        said = done.stdout + done.stderr
+        notes = [line.strip() for line in said.splitlines() if "set aside" in line or "client wrote" in line]
+        code, tail = done.returncode, "\n".join([*notes[:3], said[-600:] if done.returncode else ""])
     except subprocess.TimeoutExpired:
         code, tail = -1, f"killed after {CAP_SECONDS} s"
     return code, time.perf_counter() - started, tail
@@ -183,8 +185,8 @@ def run_attack(name: str, folder: Path) -> None:
     peak = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss // 1024
     print(f"== {name}: exit {code}, {seconds:.0f} s, peak child RSS so far {peak} MB")
     print(f"   status of {target}: {status_of(warehouse, target)}")
-    if code != 0:
-        print("   " + tail.replace("\n", "\n   "))
+    if tail.strip():
+        print("   " + tail.strip().replace("\n", "\n   "))
 
 
 def vanished_file(raw: Path, warehouse: Path) -> None:
@@ -230,8 +232,8 @@ def rw_client(raw: Path, warehouse: Path) -> None:
     (raw / "new.txt").write_bytes(GOOD.read_bytes() + b"\n")
     code, seconds, tail = build(raw, warehouse)
     print(f"== rw_client: rebuild exit {code}, {seconds:.0f} s")
-    if code != 0:
-        print("   " + tail.replace("\n", "\n   "))
+    if tail.strip():
+        print("   " + tail.strip().replace("\n", "\n   "))
     print(f"   a new reader: {status_of(warehouse, 'new.txt')}")
     out, _ = holder.communicate("", timeout=60)
     print(f"   the client's own table after the rebuild: {out.strip()}")
