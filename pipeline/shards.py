@@ -1,5 +1,6 @@
 """The parse stage's plan and its work: documents split into shards by content hash, each shard
-parsed into its own DuckDB file (one writer per file), in parallel within a shard.
+parsed into its own DuckDB file (one writer per file), in worker processes within a shard, each
+document under the limits of ``pipeline/config.py`` (time, memory, bytes).
 
 Incremental by content hash: a file whose sha256 is already staged in its shard is not parsed
 again; a removed or changed file's old rows are deleted. A document that cannot be read is
@@ -106,7 +107,8 @@ def parse_shard(index: int, raw_files: list[dict], workers: int, build_dir: Path
 
     Each document is read in a worker process under the limits: a worker still reading at the
     deadline is killed (inside a page if need be) and replaced, and the document is ``too_slow``;
-    a worker that dies is replaced and its document is ``reader_failed``. Inline (no deadline but
+    a worker that dies is replaced and its document is ``too_large`` (an abort at its memory cap)
+    or ``reader_failed`` (a crash). Inline (no deadline and no memory cap but
     the PDF reader's own between pages) only where no child process may start (a Dask worker)."""
     con = connect_build(shard_db(build_dir, index))
     try:
