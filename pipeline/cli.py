@@ -63,7 +63,7 @@ Warehouse = Annotated[
 Workers = Annotated[
     int | None,
     typer.Option(
-        "--workers", envvar="BUDGET_PARSE_WORKERS", show_default="one per CPU", help="Parse processes (1 = no pool)."
+        "--workers", envvar="BUDGET_PARSE_WORKERS", show_default="one per CPU", help="Parse worker processes per shard."
     ),
 ]
 

@@ -33,10 +33,28 @@ WAREHOUSE = Variable(
     str(REPO_ROOT / "data" / "warehouse" / "budget.duckdb"),
     "the published warehouse file; the build works in .build/ beside it",
 )
-PARSE_WORKERS = Variable("BUDGET_PARSE_WORKERS", "0", "parse processes per shard (0: one per CPU; 1: no pool)")
+PARSE_WORKERS = Variable("BUDGET_PARSE_WORKERS", "0", "parse worker processes per shard (0: one per CPU)")
 PARSE_SHARDS = Variable("BUDGET_PARSE_SHARDS", "4", "parse shards (each its own Dagster asset and DuckDB file)")
 PDF_MAX_PAGES = Variable("BUDGET_PDF_MAX_PAGES", "400", "a PDF with more pages is too_large")
-PDF_MAX_SECONDS = Variable("BUDGET_PDF_MAX_SECONDS", "120", "a PDF taking longer to read is too_slow")
+PDF_MAX_SECONDS = Variable(
+    "BUDGET_PDF_MAX_SECONDS", "120", "a PDF taking longer to read is too_slow (checked between its pages)"
+)
+DOCUMENT_MAX_SECONDS = Variable(
+    "BUDGET_DOCUMENT_MAX_SECONDS",
+    "180",
+    "a document of any layout still being read after this long is too_slow: its parse worker is killed, "
+    "inside a page if need be, and replaced",
+)
+WORKER_MEMORY = Variable(
+    "BUDGET_WORKER_MAX_MEMORY_MB",
+    "3072",
+    "address space of each parse worker process (MB); a document needing more is too_large",
+)
+TEXT_MAX_BYTES = Variable(
+    "BUDGET_MAX_TEXT_BYTES",
+    "16000000",
+    "a text, HTML or markdown file larger than this is too_large, before it is decoded (real ones are under 1 MB)",
+)
 TABLE_CELLS = Variable(
     "BUDGET_MAX_TABLE_CELLS", "1000000", "an HTML table spanning more cells (colspan × rowspan) is too_large"
 )
@@ -74,6 +92,9 @@ VARIABLES = [
     PARSE_SHARDS,
     PDF_MAX_PAGES,
     PDF_MAX_SECONDS,
+    DOCUMENT_MAX_SECONDS,
+    WORKER_MEMORY,
+    TEXT_MAX_BYTES,
     PDF_ENGINE,
     TABLE_CELLS,
     DBT_TARGET,

@@ -18,6 +18,7 @@ unchanged project reuses its manifest.
 from __future__ import annotations
 
 import hashlib
+import logging
 from dataclasses import dataclass
 from importlib.metadata import version
 from pathlib import Path
@@ -27,6 +28,7 @@ import duckdb
 from pipeline.config import DBT_PROJECT_DIR
 
 PACKAGE = Path(__file__).resolve().parent
+LOG = logging.getLogger(__name__)
 STAMPS = "parsed.code_versions"
 # dbt writes these folders, never reads them: not part of the project's fingerprint
 _DBT_GENERATED = {"target", "logs", "dbt_packages"}
@@ -91,16 +93,22 @@ def record_fingerprint(con: duckdb.DuckDBPyConnection, component: str, fingerpri
 
 
 def published_fingerprint(warehouse: Path, component: str) -> str | None:
-    """A component's fingerprint in the published warehouse (a copy of the build that published it)."""
+    """A component's fingerprint in the published warehouse (a copy of the build that published it);
+    None where there is none, or where the file cannot be read now (a client holds it read-write,
+    or wrote into it): it is then published again, which frees it."""
     if not warehouse.exists():
         return None
-    with duckdb.connect(str(warehouse), read_only=True) as con:
-        present = con.execute(
-            "select count(*) from duckdb_tables() where schema_name = 'parsed' and table_name = 'code_versions'"
-        ).fetchone()[0]
-        if not present:
-            return None
-        rows = con.execute(f"select fingerprint from {STAMPS} where component = ?", [component]).fetchall()
+    try:
+        with duckdb.connect(str(warehouse), read_only=True) as con:
+            present = con.execute(
+                "select count(*) from duckdb_tables() where schema_name = 'parsed' and table_name = 'code_versions'"
+            ).fetchone()[0]
+            if not present:
+                return None
+            rows = con.execute(f"select fingerprint from {STAMPS} where component = ?", [component]).fetchall()
+    except duckdb.Error as err:
+        LOG.warning(f"{warehouse}: the published warehouse cannot be read ({err}); it will be published again")
+        return None
     return rows[0][0] if rows else None
 
 

@@ -1,5 +1,6 @@
 """The parse stage's plan and its work: documents split into shards by content hash, each shard
-parsed into its own DuckDB file (one writer per file), in parallel within a shard.
+parsed into its own DuckDB file (one writer per file), in worker processes within a shard, each
+document under the limits of ``pipeline/config.py`` (time, memory, bytes).
 
 Incremental by content hash: a file whose sha256 is already staged in its shard is not parsed
 again; a removed or changed file's old rows are deleted. A document that cannot be read is
@@ -10,21 +11,27 @@ assets (``pipeline/defs/parse.py``) call them.
 from __future__ import annotations
 
 import os
+import resource
+import signal
 from collections import deque
 from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures import TimeoutError as FutureTimeout
 from dataclasses import dataclass
 from itertools import islice
 from multiprocessing import current_process, get_context
 from pathlib import Path
 
-from pipeline.config import SHARDS
+from pebble import ProcessExpired, ProcessPool
+
+from pipeline.config import DOCUMENT_MAX_SECONDS, SHARDS, TEXT_MAX_BYTES, WORKER_MEMORY
 from pipeline.progress import ProgressFile, progress_folder
-from pipeline.stage import stage_document
+from pipeline.stage import not_read_document, stage_document
 from pipeline.warehouse import connect_build, remove_documents, staged_hashes, write_staged
 
 BATCH = 50  # documents written per transaction
 AHEAD_PER_WORKER = 16  # documents parsed ahead of the writer, per worker
-POOL_FROM = 20  # below that many documents, starting a process pool costs more than it saves
+POOL_FROM = 20  # below that many documents, starting a second worker costs more than it saves
+TASKS_PER_WORKER = 100  # a worker is replaced after so many documents: what it holds never nears its memory cap
 
 
 def shard_of(sha256: str) -> int:
@@ -62,10 +69,10 @@ def plan_shard(index: int, raw_files: list[dict], staged: dict[str, str]) -> Sha
 
 
 def pool_size(workers: int, documents: int) -> int:
-    """Processes to parse with: ``workers`` (0: one per CPU), 1 where a pool is not worth it or
-    not allowed (a Dask worker is a daemonic process)."""
+    """Worker processes to parse with: ``workers`` (0: one per CPU), one where more are not worth
+    starting."""
     wanted = workers or os.cpu_count() or 1
-    return wanted if wanted > 1 and documents >= POOL_FROM and not current_process().daemon else 1
+    return wanted if wanted > 1 and documents >= POOL_FROM else 1
 
 
 def in_child_process(function, *args):
@@ -77,43 +84,128 @@ def in_child_process(function, *args):
         return pool.submit(function, *args).result()
 
 
+@dataclass(frozen=True)
+class WorkerLimits:
+    """What one document may take in a parse worker (``pipeline/config.py``), read when the
+    shard starts."""
+
+    seconds: float
+    memory_mb: int
+    text_bytes: int
+
+    @classmethod
+    def from_settings(cls) -> WorkerLimits:
+        return cls(
+            seconds=float(DOCUMENT_MAX_SECONDS.value()),
+            memory_mb=int(WORKER_MEMORY.value()),
+            text_bytes=int(TEXT_MAX_BYTES.value()),
+        )
+
+
 def parse_shard(index: int, raw_files: list[dict], workers: int, build_dir: Path) -> dict:
-    """Bring one shard's database up to date with the raw files; returns counts."""
+    """Bring one shard's database up to date with the raw files; returns counts.
+
+    Each document is read in a worker process under the limits: a worker still reading at the
+    deadline is killed (inside a page if need be) and replaced, and the document is ``too_slow``;
+    a worker that dies is replaced and its document is ``too_large`` (an abort at its memory cap)
+    or ``reader_failed`` (a crash). Inline (no deadline and no memory cap but
+    the PDF reader's own between pages) only where no child process may start (a Dask worker)."""
     con = connect_build(shard_db(build_dir, index))
     try:
         plan = plan_shard(index, raw_files, staged_hashes(con))
         remove_documents(con, plan.removed)
-        paths = [f["path"] for f in plan.to_parse]
-        progress = ProgressFile(progress_folder(build_dir) / f"parse_shard_{index}.json", total=len(paths))
-        processes = pool_size(workers, len(paths))
-        if processes > 1:
-            with ProcessPoolExecutor(max_workers=processes, mp_context=get_context("spawn")) as pool:
-                _write_in_batches(
-                    con, _parse_ahead(pool, paths, window=processes * AHEAD_PER_WORKER), plan.to_parse, progress
-                )
+        progress = ProgressFile(progress_folder(build_dir) / f"parse_shard_{index}.json", total=len(plan.to_parse))
+        limits = WorkerLimits.from_settings()
+        if not plan.to_parse or current_process().daemon:
+            staged = (_stage(entry["path"], entry["sha256"], limits.text_bytes) for entry in plan.to_parse)
+            _write_in_batches(con, staged, plan.to_parse, progress)
         else:
-            _write_in_batches(con, map(_stage, paths), plan.to_parse, progress)
+            processes = pool_size(workers, len(plan.to_parse))
+            pool = ProcessPool(
+                max_workers=processes,
+                max_tasks=TASKS_PER_WORKER,
+                context=get_context("spawn"),
+                initializer=_limit_worker_memory,
+                initargs=(limits.memory_mb,),
+            )
+            try:
+                staged = _parse_ahead(pool, plan.to_parse, processes * AHEAD_PER_WORKER, limits)
+                _write_in_batches(con, staged, plan.to_parse, progress)
+            finally:
+                pool.stop()  # nothing is left to parse, or the writer failed: no worker outlives the shard
+                pool.join()
     finally:
         con.close()
     return {"documents": plan.documents, "parsed": len(plan.to_parse), "removed": len(plan.removed)}
 
 
-def _stage(path: str):
-    return stage_document(Path(path))
+def _limit_worker_memory(memory_mb: int) -> None:
+    """A worker's address space is capped: a document needing more fails with MemoryError
+    (``too_large``) instead of taking the machine's memory."""
+    limit = memory_mb * (1 << 20)
+    resource.setrlimit(resource.RLIMIT_AS, (limit, limit))
 
 
-def _parse_ahead(pool: ProcessPoolExecutor, paths: list[str], window: int):
+def _stage(path: str, sha256: str, text_bytes: int):
+    return stage_document(Path(path), sha256=sha256, max_text_bytes=text_bytes)
+
+
+def _parse_ahead(pool: ProcessPool, entries: list[dict], window: int, limits: WorkerLimits):
     """Staged documents in order, with at most ``window`` parsed ahead of the writer.
 
-    (``pool.map`` submits every path at once, and results the writer has not taken yet pile
-    up in memory: memory would grow with the corpus.)"""
-    pending = iter(paths)
-    futures = deque(pool.submit(_stage, path) for path in islice(pending, window))
+    (Submitting every path at once would pile up results the writer has not taken yet: memory
+    would grow with the corpus.) A document's deadline runs from when a worker starts it."""
+    pending = iter(entries)
+
+    def submit(entry: dict):
+        return entry, pool.schedule(
+            _stage, args=(entry["path"], entry["sha256"], limits.text_bytes), timeout=limits.seconds
+        )
+
+    futures = deque(submit(entry) for entry in islice(pending, window))
     while futures:
-        staged = futures.popleft().result()
-        for path in islice(pending, 1):
-            futures.append(pool.submit(_stage, path))
+        entry, future = futures.popleft()
+        staged = _result(entry, future, limits)
+        for next_entry in islice(pending, 1):
+            futures.append(submit(next_entry))
         yield staged
+
+
+def _result(entry: dict, future, limits: WorkerLimits):
+    """The worker's staged document, or the document's status when the worker did not finish."""
+    path = Path(entry["path"])
+    seconds = 0.0
+    try:
+        return future.result()
+    except FutureTimeout:
+        status, seconds = "too_slow", limits.seconds
+        reason = (
+            f"{path}: still being read after {limits.seconds:g} s (BUDGET_DOCUMENT_MAX_SECONDS): its worker was "
+            "stopped; check the file (no page of a disclosure takes minutes), or raise the limit"
+        )
+    except ProcessExpired as err:
+        died = _exit(err.exitcode)
+        if err.exitcode in (-signal.SIGABRT, -signal.SIGKILL):
+            # an allocation refused at the worker's memory cap aborts the engine (C++ and Rust abort)
+            status = "too_large"
+            reason = (
+                f"{path}: the parse worker reading it died ({died}), as it does when it needs more memory "
+                f"than a worker may take ({limits.memory_mb} MB, BUDGET_WORKER_MAX_MEMORY_MB); check the file "
+                "(a compression bomb?), or raise the limit. The rest of the batch was read"
+            )
+        else:
+            status = "reader_failed"
+            reason = (
+                f"{path}: the parse worker reading it crashed ({died}); the rest of the batch was read. "
+                "This is a fault of the reader: report it with the file"
+            )
+    return not_read_document(path, entry["sha256"], entry.get("size_bytes") or 0, status, reason, seconds=seconds)
+
+
+def _exit(code: int | None) -> str:
+    if code is not None and code < 0:
+        return f"signal {signal.Signals(-code).name}"
+    return f"exit code {code}"
 
 
 def _write_in_batches(con, staged_iter, entries, progress: ProgressFile) -> None:

@@ -15,6 +15,7 @@ from pathlib import Path
 
 import polars as pl
 
+from pipeline import config
 from pipeline.cleaning import as_text, is_amount, parse_amount
 from pipeline.identify import identify
 from pipeline.intermediate import IntermediateDocument, UnreadableDocument
@@ -22,7 +23,7 @@ from pipeline.narrative.execution import extract_execution
 from pipeline.narrative.facts import extract_facts
 from pipeline.narrative.paragraphs import paragraphs
 from pipeline.narrative.statements import extract_changes
-from pipeline.readers import detect_layout, read_document
+from pipeline.readers import is_pdf, read_document
 from pipeline.tables.columns import is_column_number_row
 from pipeline.tables.kinds import CONTENTS_REACH, STANDARD_KINDS, UNREAD_KINDS, contents_entries
 from pipeline.tables.lines import interpret_line_table
@@ -214,30 +215,93 @@ def _expected_kinds(doc: IntermediateDocument) -> list[str]:
     return listed or ["budget_summary", "income", "expenditure"]
 
 
-def stage_document(path: Path, data: bytes | None = None, **limits) -> StagedDocument:
-    data = path.read_bytes() if data is None else data
+def not_read_document(
+    path: Path, sha256: str, size_bytes: int, status: str, reason: str, layout: str = "unknown", seconds: float = 0.0
+) -> StagedDocument:
+    """A document staged with its status and reason only (nothing half-read is kept)."""
+    staged = StagedDocument(document_id_of(sha256))
+    for name in SCHEMAS:
+        staged.frames[name] = _frame(name, [])
+    row = {
+        "document_id": staged.document_id,
+        "file_name": as_text(path.name),
+        "sha256": sha256,
+        "size_bytes": size_bytes,
+        "layout": layout,
+        "status": status,
+        "reason": as_text(reason),
+        "tables_found": 0,
+        "parse_seconds": seconds,
+    }
+    staged.frames["documents"] = _frame("documents", [row])
+    return staged
+
+
+def _text_too_large(path: Path, max_text_bytes: int) -> UnreadableDocument | None:
+    """A text, HTML or markdown file over the byte limit, told from its size and first bytes
+    (the file is not read, nor decoded)."""
+    size = path.stat().st_size
+    if size <= max_text_bytes:
+        return None
+    with open(path, "rb") as handle:
+        if is_pdf(handle.read(2048)):
+            return None
+    return UnreadableDocument(
+        "too_large",
+        f"{path}: {size:,} bytes, over the limit of {max_text_bytes:,} for a text, HTML or markdown file "
+        f"(BUDGET_MAX_TEXT_BYTES); a disclosure is far smaller: check the converter's output, or raise the limit",
+    )
+
+
+def stage_document(
+    path: Path, data: bytes | None = None, sha256: str | None = None, max_text_bytes: int | None = None, **limits
+) -> StagedDocument:
+    """The staged frames of one raw document; any failure to read it is its status and reason.
+
+    ``sha256`` is the content hash discovery saw: it names a file that vanished or grew too
+    large to read since."""
+    started = time.perf_counter()
+    if data is None:
+        try:
+            too_large = _text_too_large(path, max_text_bytes or int(config.TEXT_MAX_BYTES.value()))
+            if too_large is not None:
+                with open(path, "rb") as handle:
+                    digest = hashlib.file_digest(handle, "sha256").hexdigest()
+                return not_read_document(path, digest, path.stat().st_size, too_large.status, too_large.reason)
+            data = path.read_bytes()
+        except OSError as err:
+            return not_read_document(
+                path,
+                sha256 or hashlib.sha256(str(path).encode()).hexdigest(),
+                0,
+                "unreadable",
+                f"{path}: the file could not be read ({type(err).__name__}: {err.strerror or err}); it was "
+                "removed, moved or locked after the raw folder was listed: the next run reads it again",
+            )
     sha = hashlib.sha256(data).hexdigest()
     doc_id = document_id_of(sha)
     base = {"document_id": doc_id, "file_name": as_text(path.name), "sha256": sha, "size_bytes": len(data)}
     staged = StagedDocument(doc_id)
     for name in SCHEMAS:
         staged.frames[name] = _frame(name, [])
-    started = time.perf_counter()
-    layout = "unknown"
+    layout = "pdf" if is_pdf(data) else "unknown"
 
     def not_read(status: str, reason: str) -> StagedDocument:
-        for name in SCHEMAS:  # nothing half-read is kept
-            staged.frames[name] = _frame(name, [])
-        row = {**base, "layout": layout, "status": status, "reason": as_text(reason), "tables_found": 0}
-        staged.frames["documents"] = _frame("documents", [{**row, "parse_seconds": time.perf_counter() - started}])
-        return staged
+        return not_read_document(path, sha, len(data), status, reason, layout, time.perf_counter() - started)
 
     try:
-        layout = detect_layout(data) if data.strip() else "unknown"
-        doc = read_document(path, data, layout=layout, **limits)
+        doc = read_document(path, data, **limits)
+        layout = doc.layout
         staged = stage_read_document(doc, base, staged)
     except UnreadableDocument as err:
         return not_read(err.status, err.reason)
+    except MemoryError:
+        return not_read(
+            "too_large",
+            f"{path}: reading it needed more memory than a parse worker may take "
+            f"({config.WORKER_MEMORY.value()} MB, BUDGET_WORKER_MAX_MEMORY_MB); a disclosure never needs that "
+            "much: check the file (a compression bomb?), or raise the limit",
+        )
     except Exception as err:  # one document's failure is its status, never the night's
         return not_read(
             "reader_failed",
@@ -296,6 +360,23 @@ def stage_read_document(doc: IntermediateDocument, base: dict, staged: StagedDoc
     has_core = any(t.kind in CORE_KINDS for t in tables)
     has_narrative = bool(fact_rows or change_rows)
     status, reason = _status(identity, tables, has_core, has_narrative, missing)
+    beyond = [
+        problem
+        for name, rows in [
+            ("subject_amounts", subject_rows),
+            ("line_items", line_rows),
+            ("budget_changes", change_rows),
+            ("narrative_facts", fact_rows),
+        ]
+        for problem in out_of_range(name, rows)
+    ]
+    if beyond:
+        # polars would store NULL in their place, silently: the document is kept out of the facts
+        status = "rejected"
+        reason = (
+            f"amounts beyond what the warehouse stores: {'; '.join(beyond[:5])}; a budget figure is never that "
+            "large: check the source file (cells run together?) or report it as a parser defect"
+        )
     if problems:
         reason = "; ".join(filter(None, [reason, *problems]))[:2000]
     document = {
@@ -324,6 +405,21 @@ def stage_read_document(doc: IntermediateDocument, base: dict, staged: StagedDoc
         }
     )
     return staged
+
+
+def out_of_range(name: str, rows: list[dict]) -> list[str]:
+    """The figures of a staged table's rows that its DECIMAL columns cannot hold (named by line)."""
+    problems = []
+    for column, dtype in SCHEMAS[name].items():
+        if not isinstance(dtype, pl.Decimal):
+            continue
+        bound = Decimal(10) ** (dtype.precision - dtype.scale)
+        for row in rows:
+            value = row.get(column)
+            if value is not None and abs(value) >= bound:
+                where = f"line {row.get('source_line')}" + (f", page {row['page']}" if row.get("page") else "")
+                problems.append(f"{column} {value} ({where}) does not fit DECIMAL({dtype.precision}, {dtype.scale})")
+    return problems
 
 
 def _status(

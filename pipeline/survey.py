@@ -26,7 +26,7 @@ import duckdb
 HEADLINE_TOLERANCE_WAN = Decimal("0.02")
 
 # Columns of the 支出总表 total row that add to its total besides 基本 and 项目.
-UNREADABLE = ("needs_ocr", "corrupt", "encrypted", "empty", "too_large", "too_slow")
+UNREADABLE = ("needs_ocr", "corrupt", "encrypted", "empty", "too_large", "too_slow", "unreadable")
 OTHER_EXPENDITURE_MEASURES = ("reserve", "upper_remittance", "operating_expenditure", "affiliated_subsidy")
 
 _HEADLINES = """

@@ -9,8 +9,10 @@ warehouse and is never blocked; a build killed at any moment leaves the publishe
 from __future__ import annotations
 
 import hashlib
+import logging
 import os
 import shutil
+import time
 from collections.abc import Iterable
 from pathlib import Path
 
@@ -22,6 +24,7 @@ from pipeline.geography import GEOGRAPHY_SCHEMA, resolve
 from pipeline.rebuild import geography_fingerprint, parser_fingerprint, record_fingerprint, stored_fingerprint
 from pipeline.stage import SCHEMAS, StagedDocument
 
+LOG = logging.getLogger(__name__)
 STAGING = "parsed"  # the schema the Python parse stage writes (dbt reads it as source `parsed`)
 
 
@@ -61,8 +64,49 @@ def connect(database: Path | str) -> duckdb.DuckDBPyConnection:
 
 
 def connect_build(build_db: Path) -> duckdb.DuckDBPyConnection:
+    """The build's (or a parse shard's) database with its staging tables, fresh where the parser
+    changed. A damaged one (truncated, overwritten, a WAL that does not replay) is set aside as
+    ``<name>.damaged`` and built again from the raw files, with a warning saying so."""
     build_db.parent.mkdir(parents=True, exist_ok=True)
+    try:
+        return _open_build(build_db)
+    except duckdb.Error as err:
+        if not build_db.exists() or _is_lock_conflict(err):
+            raise
+        aside = set_aside_damaged(build_db)
+        LOG.warning(
+            f"{build_db}: the build database is damaged ({err}); set aside as {aside.name}, "
+            "rebuilding it from the raw files"
+        )
+    return _open_build(build_db)
+
+
+def _is_lock_conflict(err: duckdb.Error) -> bool:
+    """Another process holds the file (a build lock elsewhere failed): nothing is damaged."""
+    return "lock" in str(err).lower()
+
+
+def set_aside_damaged(database: Path) -> Path:
+    """Move a damaged database and its WAL out of the way (kept for a look; the last one only)."""
+    aside = database.with_name(database.name + ".damaged")
+    database.replace(aside)
+    wal = database.with_name(database.name + ".wal")
+    if wal.exists():
+        wal.replace(aside.with_name(aside.name + ".wal"))
+    return aside
+
+
+def _open_build(build_db: Path) -> duckdb.DuckDBPyConnection:
     con = connect(build_db)
+    try:
+        _prepare_staging(con)
+    except BaseException:
+        con.close()
+        raise
+    return con
+
+
+def _prepare_staging(con: duckdb.DuckDBPyConnection) -> None:
     fingerprint = parser_fingerprint()
     if stored_fingerprint(con, "parser") != fingerprint:
         for name in SCHEMAS:
@@ -70,7 +114,7 @@ def connect_build(build_db: Path) -> duckdb.DuckDBPyConnection:
         record_fingerprint(con, "parser", fingerprint)
     for name, schema in SCHEMAS.items():
         run(con, f"create table if not exists {STAGING}.{name} ({_columns_sql(schema)})")
-    return con
+        run(con, f"select count(*) from {STAGING}.{name}")  # reads its metadata: damage shows here
 
 
 def _columns_sql(schema: dict[str, pl.DataType]) -> str:
@@ -256,11 +300,36 @@ def publish(build_db: Path, warehouse: Path) -> Path:
         shutil.copyfile(build_db, temporary)
         with open(temporary, "rb") as handle:
             os.fsync(handle.fileno())
+        os.chmod(temporary, 0o444)  # clients are to open it read-only (a read-write one locks out every reader)
+        keep_client_writes(warehouse)
         os.replace(temporary, warehouse)
     except BaseException:
         temporary.unlink(missing_ok=True)
         raise
     return warehouse
+
+
+def keep_client_writes(warehouse: Path) -> Path | None:
+    """Set aside what a client wrote into the published file, before a new one replaces it.
+
+    A client connected read-write that wrote anything left a WAL beside the published file: every
+    new reader of the next published file would fail replaying it (``WAL does not match database
+    file``) and the client's own tables would be dropped with the old file. The old file (a hard
+    link: a client still connected goes on writing into it) and its WAL are kept as
+    ``<name>.client-writes-<time>.duckdb`` beside it, with a warning; returns that path."""
+    wal = warehouse.with_name(warehouse.name + ".wal")
+    if not wal.exists():
+        return None
+    stamp = time.strftime("%Y%m%dT%H%M%S")
+    kept = warehouse.with_name(f"{warehouse.stem}.client-writes-{stamp}-{os.getpid()}{warehouse.suffix}")
+    if warehouse.exists():
+        os.link(warehouse, kept)
+    wal.replace(kept.with_name(kept.name + ".wal"))
+    LOG.warning(
+        f"{warehouse}: a client wrote into the published warehouse (a read-write connection; BI tools must "
+        f"connect read-only, see the README); what it wrote is kept in {kept}, and the new warehouse is published"
+    )
+    return kept
 
 
 _PUBLISHING = ".publishing"

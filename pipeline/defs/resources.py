@@ -40,7 +40,7 @@ class BuildPaths(dg.ConfigurableResource):
 
 
 class ParseSettings(dg.ConfigurableResource):
-    """Parse processes per shard (0: one per CPU; 1: no pool)."""
+    """Parse worker processes per shard (0: one per CPU)."""
 
     workers: int = 0
 

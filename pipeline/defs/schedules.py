@@ -7,7 +7,7 @@ from dagster_dask import dask_executor
 from pipeline.config import NIGHTLY_CRON, automation_on
 
 # Dagster's default (multiprocess) executor already runs the parse shards side by side:
-# one process per shard, no pool inside it. (`budget build` runs in process and passes its own.)
+# one process per shard, one parse worker inside it. (`budget build` runs in process and passes its own.)
 _ONE_WORKER_PER_SHARD = {"resources": {"parsing": {"config": {"workers": 1}}}}
 
 build_warehouse = dg.define_asset_job(

@@ -24,6 +24,11 @@ final as (
             else status
         end as status,
         case
+            when is_loadable and not is_current and file_name > current_file_name
+                then 'an earlier document for the same unit, scope and year reads more completely and stays current ('
+                    || current_file_name || '); this later file read ' || coalesce(tables_found, 0)
+                    || ' tables and ' || rows_read || ' rows with figures: check it (pages rotated? a damaged upload?): '
+                    || coalesce(reason, '')
             when is_loadable and not is_current
                 then 'another document for the same unit, scope and year is current: ' || coalesce(reason, '')
             when is_loadable_final and not is_current_final
