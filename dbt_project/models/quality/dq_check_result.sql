@@ -8,7 +8,8 @@
 --                stated 完成% / 大于 / 小于 against the figures (final-phase documents only)
 -- Tolerance (macros/tolerance.sql): half the last printed digit of each figure compared, in its
 -- table's unit, converted to 万元; rounding never fails a check, a printing or conversion error
--- does. A failing document is still loaded, only flagged.
+-- does. A failing document is still loaded, only flagged (one with pages read by OCR is partial,
+-- document_status, and a check failing by one digit carries its proposed_correction).
 with checks as (
 
     select * from ({{ totals_checks() }}) as totals
@@ -113,7 +114,12 @@ final as (
         cast(results.expected_pct as decimal(20, 6)) as expected_pct,
         try_cast(results.actual_pct as decimal(20, 6)) as actual_pct,
         try_cast(results.actual_pct - results.expected_pct as decimal(20, 6)) as difference_pct,
-        try_cast(results.tolerance_pct as decimal(20, 6)) as tolerance_pct
+        try_cast(results.tolerance_pct as decimal(20, 6)) as tolerance_pct,
+        -- proposed, never applied: a document with pages read by OCR whose check fails by one digit
+        case
+            when results.status = 'fail' and documents.pages_ocr > 0
+                then {{ one_digit_correction('results.expected_wan', 'results.actual_wan', 'results.tolerance_wan') }}
+        end as proposed_correction
     from results
     inner join documents on results.document_id = documents.document_id
 

@@ -14,7 +14,9 @@ final as (
         value,
         unit,
         source_line,
-        page
+        page,
+        read_method,
+        ocr_confidence
     from source
 
 )
