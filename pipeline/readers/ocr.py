@@ -8,7 +8,8 @@ OCR'd pages unchanged; table rulings are found in the image (long horizontal and
 of dark pixels) and become the page's edges, so ruled tables are found as on a text page.
 
 Every box keeps the engine's confidence (0–1). A page's reading stops at its deadline
-(``BUDGET_OCR_PAGE_SECONDS``): recognition runs in small batches and what was not recognised
+(``BUDGET_OCR_PAGE_SECONDS`` of processor time, so that a machine shared with other work does not
+cut pages short): recognition runs in small batches and what was not recognised
 in time is named, never guessed.
 """
 
@@ -44,7 +45,8 @@ class Box:
 class OcrPage:
     page: PageContent
     boxes: list[Box] = field(default_factory=list)
-    seconds: float = 0.0
+    seconds: float = 0.0  # processor time: the limits count it (a loaded machine does not cut pages short)
+    wall_seconds: float = 0.0
     complete: bool = True  # False when the deadline stopped recognition
 
     @property
@@ -70,8 +72,8 @@ def engine():
 
 
 def read_page(pdf_page, number: int, scale: float, seconds: float) -> OcrPage:
-    """The page (a ``pypdfium2`` page) read by OCR within ``seconds``."""
-    started = time.monotonic()
+    """The page (a ``pypdfium2`` page) read by OCR within ``seconds`` of processor time."""
+    started, wall_started = time.process_time(), time.monotonic()
     width, height = pdf_page.get_size()
     image = np.asarray(pdf_page.render(scale=scale).to_pil().convert("RGB"))
     edges, lines = rulings(image, scale)
@@ -82,7 +84,7 @@ def read_page(pdf_page, number: int, scale: float, seconds: float) -> OcrPage:
     boxes, complete = _recognise(image, text_only, started + seconds) if image.min() < 128 else ([], True)
     found = [Box(text, *(v / scale for v in bbox), confidence) for text, bbox, confidence in boxes if text.strip()]
     page = PageContent(number, width, height, chars=_chars(found), edges=edges)
-    return OcrPage(page, found, time.monotonic() - started, complete)
+    return OcrPage(page, found, time.process_time() - started, time.monotonic() - wall_started, complete)
 
 
 def _recognise(
@@ -98,10 +100,10 @@ def _recognise(
     if found is None:
         return [], True
     erased = ocr.preprocess(text_only)[0]
-    crops = ocr.get_crop_img_list(erased, [_widened(points, erased.shape[1]) for points in found])
+    crops = ocr.get_crop_img_list(erased, _widened(found, erased.shape[1]))
     read: list[tuple[str, tuple, float]] = []
     for start in range(0, len(crops), _BATCH):
-        if time.monotonic() > deadline:
+        if time.process_time() > deadline:
             return read, False
         results, _ = ocr.text_rec(crops[start : start + _BATCH])
         for points, (text, confidence) in zip(found[start : start + _BATCH], results):
@@ -110,13 +112,22 @@ def _recognise(
     return read, True
 
 
-def _widened(points: np.ndarray, width: int) -> np.ndarray:
-    """The box with a margin left and right of a third of its height: the recognition model drops
-    a thin first stroke (一 of 一般, 一、) that touches the edge of its crop."""
-    margin = (points[:, 1].max() - points[:, 1].min()) / 3
-    widened = points.astype(np.float32).copy()
-    widened[[0, 3], 0] = np.maximum(widened[[0, 3], 0] - margin, 0)
-    widened[[1, 2], 0] = np.minimum(widened[[1, 2], 0] + margin, width - 1)
+def _widened(found: list[np.ndarray], width: int) -> list[np.ndarray]:
+    """The boxes widened left and right by up to their height, never into another box of the same
+    line: the detector leaves out a thin first stroke beside a ruling (一 of 一般, 一、) and the
+    recognition model drops one touching the edge of its crop."""
+    extents = [(p[:, 0].min(), p[:, 1].min(), p[:, 0].max(), p[:, 1].max()) for p in found]
+    widened = []
+    for x0, top, x1, bottom in extents:
+        left, right = max(x0 - (bottom - top), 0), min(x1 + (bottom - top), width - 1)
+        for other_x0, other_top, other_x1, other_bottom in extents:
+            if min(bottom, other_bottom) - max(top, other_top) <= 0.5 * (bottom - top):
+                continue  # another line
+            if other_x1 <= x0:
+                left = max(left, other_x1 + 1)
+            elif other_x0 >= x1:
+                right = min(right, other_x0 - 1)
+        widened.append(np.array([[left, top], [right, top], [right, bottom], [left, bottom]], dtype=np.float32))
     return widened
 
 
@@ -178,7 +189,8 @@ class DocumentOcr:
         self.max_pages = int(config.OCR_MAX_PAGES.value())
         self.pages: dict[int, OcrPage] = {}
         self.unread: list[int] = []  # pages without text the limits left unread
-        self.seconds = 0.0
+        self.seconds = 0.0  # processor time spent on OCR
+        self.wall_seconds = 0.0
         self._pdf = None
 
     def read(self, number: int) -> PageContent | None:
@@ -197,6 +209,7 @@ class DocumentOcr:
         finally:
             pdf_page.close()
         self.seconds += read.seconds
+        self.wall_seconds += read.wall_seconds
         self.pages[number] = read
         return read.page
 

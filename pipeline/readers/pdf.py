@@ -282,7 +282,7 @@ def _read_pages(
     memory at a time. OCR has its own time limits: its time does not count towards ``max_seconds``."""
     items_by_page: list[list[list] | None] = []
     for number in range(1, pages.count + 1):
-        if time.monotonic() - started - ocr.seconds > max_seconds:
+        if time.monotonic() - started - ocr.wall_seconds > max_seconds:
             raise UnreadableDocument(
                 "too_slow",
                 f"{path.name}: reading stopped after {max_seconds:.0f} s at page {number} of {pages.count} (BUDGET_PDF_MAX_SECONDS)",

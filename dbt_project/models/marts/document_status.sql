@@ -20,7 +20,10 @@ ocr_failures as (
         string_agg(
             checks.check_name || coalesce(' (' || checks.subject || ')', ''), ', '
             order by checks.check_family, checks.check_name, checks.subject
-        ) as failing_checks
+        ) as failing_checks,
+        -- one misread figure explains them all: every failing check is off by the same one digit
+        count(*) filter (where checks.proposed_correction is null) = 0
+        and count(distinct abs(checks.difference_wan)) = 1 as is_one_digit_off
     from checks
     inner join documents on checks.document_id = documents.document_id
     where documents.pages_ocr > 0 and checks.status = 'fail'
@@ -50,7 +53,11 @@ final as (
         case
             when ocr_failures.document_id is not null and not (is_loadable and not is_current)
                 then 'figures read by OCR fail their checks: ' || ocr_failures.failing_checks
-                    || ' (dq_check_result proposes one-digit corrections); ' || coalesce(reason, '')
+                    || case
+                        when ocr_failures.is_one_digit_off
+                            then ' (one misread digit fixes every one of them: dq_check_result.proposed_correction); '
+                        else ' (dq_check_result.proposed_correction names one-digit corrections where one fixes a check); '
+                    end || coalesce(reason, '')
             when is_loadable and not is_current
                 then 'another document for the same unit, scope and year is current: ' || coalesce(reason, '')
             when is_loadable_final and not is_current_final
