@@ -6,6 +6,10 @@ The rasterised documents are staged in a pool of ``--workers`` processes (one en
 as the parse runs), and the wall time gives pages per second.
 
     .venv/bin/python bench/ocr.py --documents 2 --workers 2
+    .venv/bin/python bench/ocr.py --real      # real scanned pages against figures read by hand
+
+``--real`` OCRs pages of real scanned disclosures (../shared/real/corpus, no text layer) and looks
+for the figures a person read from the page images (REAL below): how many are read exactly.
 """
 
 from __future__ import annotations
@@ -19,10 +23,40 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
+import pypdfium2
+
+from pipeline.readers.ocr import read_page
 from pipeline.stage import stage_document
 from pipeline.synth.corpus import write_corpus
 from pipeline.synth.render import render_pdf
 from tests.test_ocr import FACTS, rasterise
+
+CORPUS = Path(__file__).resolve().parent.parent.parent / "shared" / "real" / "corpus"
+# (file, page) → the figures printed on the page, read by hand from its image
+REAL = {
+    ("长沙/市场监督管理局_2026年部门预算_de5848.pdf", 1): [
+        "12,954.16", "3,683.76", "9,270.40", "13,205.30", "4,209.23", "8,996.07", "12,667.08",
+    ],
+    ("长沙/公安局交通警察局_2026年部门预算_ec7edf.pdf", 3): [
+        "12,542.74", "12,542.74", "12,542.74", "100.00%", "100.00%",
+    ],
+}  # fmt: skip
+
+
+def real_pages() -> None:
+    right = total = 0
+    started = time.monotonic()
+    for (name, number), figures in REAL.items():
+        pdf = pypdfium2.PdfDocument(CORPUS / name)
+        read = read_page(pdf[number - 1], number, 2, 600)
+        text = "".join("".join(b.text.split()) for b in read.boxes)
+        for figure in figures:
+            found = text.count(figure) >= figures.count(figure)
+            right += found
+            total += 1
+            print(f"  {name} p{number}: {figure} {'read' if found else 'NOT read'}")
+        print(f"  {name} p{number}: {read.seconds:.1f} s processor, confidence {read.confidence:.3f}")
+    print(f"real scanned pages: {right} of {total} hand-read figures read exactly, {time.monotonic() - started:.1f} s")
 
 
 def _figures(staged, table: str, columns: str) -> dict[tuple, object]:
@@ -39,7 +73,11 @@ def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--documents", type=int, default=2)
     parser.add_argument("--workers", type=int, default=2)
+    parser.add_argument("--real", action="store_true")
     args = parser.parse_args()
+    if args.real:
+        real_pages()
+        return
     work = Path(tempfile.mkdtemp(prefix="ocr-bench-"))
     texts = write_corpus(work / "synth", args.documents, [2026], ["text"], seed=1)
     references = [render_pdf(t, work / f"{t.stem}.pdf") for t in texts]

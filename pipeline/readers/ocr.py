@@ -26,6 +26,7 @@ from pipeline.readers.pdf_page import Char, PageContent, make_char, make_edge
 
 FONT = "OCR"  # the font name of characters read by OCR
 _BATCH = 24  # text boxes recognised between two looks at the clock
+_WIDEN = 0.5  # a box is widened by up to this share of its height on each side
 _MIN_RULE = 0.04  # a ruling spans at least this share of the page's width (or height)
 
 
@@ -113,13 +114,14 @@ def _recognise(
 
 
 def _widened(found: list[np.ndarray], width: int) -> list[np.ndarray]:
-    """The boxes widened left and right by up to their height, never into another box of the same
+    """The boxes widened left and right by up to half their height, never into another box of the same
     line: the detector leaves out a thin first stroke beside a ruling (一 of 一般, 一、) and the
     recognition model drops one touching the edge of its crop."""
     extents = [(p[:, 0].min(), p[:, 1].min(), p[:, 0].max(), p[:, 1].max()) for p in found]
     widened = []
     for x0, top, x1, bottom in extents:
-        left, right = max(x0 - (bottom - top), 0), min(x1 + (bottom - top), width - 1)
+        margin = _WIDEN * (bottom - top)
+        left, right = max(x0 - margin, 0), min(x1 + margin, width - 1)
         for other_x0, other_top, other_x1, other_bottom in extents:
             if min(bottom, other_bottom) - max(top, other_top) <= 0.5 * (bottom - top):
                 continue  # another line
