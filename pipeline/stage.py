@@ -272,7 +272,7 @@ def stage_read_document(doc: IntermediateDocument, base: dict, staged: StagedDoc
     doc_id = base["document_id"]
     tables = segment_tables(doc.blocks)
     identity = identify(doc.blocks, [t.title for t in tables], [t.discloser for t in tables if t.discloser])
-    problems: list[str] = list(doc.problems)
+    problems: list[str] = list(doc.problems) + _unreadable_ocr_figures(doc)
     subject_tables: dict[str, SubjectTable] = {}
     line_rows: list[dict] = []
     table_rows: list[dict] = []
@@ -347,6 +347,24 @@ def stage_read_document(doc: IntermediateDocument, base: dict, staged: StagedDoc
     for name in FACT_TABLES:
         staged.frames[name] = _with_provenance(staged.frames[name], doc)
     return staged
+
+
+# digits with separators, nothing else: what a figure looks like once OCR has lost or misread its
+# decimal point (4,534.40 → 4,53440); a figure that does not parse then
+_FIGURE_LIKE = re.compile(r"-?[\d,.，]*\d[\d,.，]*")
+
+
+def _unreadable_ocr_figures(doc: IntermediateDocument) -> list[str]:
+    """Cells of OCR'd table rows that look like figures but are none: each is named (and fails
+    the check ocr_figures_readable), never read as a blank or guessed."""
+    return [
+        f"page {block.page} row {block.line}: {cell!r} read by OCR is not a figure "
+        "(a lost or misread decimal point or separator); read it from the page image"
+        for block in doc.blocks
+        if block.confidence is not None and block.is_row
+        for cell in block.cells
+        if len(re.sub(r"\D", "", cell)) >= 3 and _FIGURE_LIKE.fullmatch(cell.strip()) and parse_amount(cell) is None
+    ]
 
 
 def _with_provenance(frame: pl.DataFrame, doc: IntermediateDocument) -> pl.DataFrame:

@@ -29,6 +29,18 @@ with checks as (
     select * from ({{ text_checks() }}) as text_checks
     union all by name
     select * from ({{ final_accounts_checks() }}) as final_accounts
+    union all by name
+    -- a cell of a page read by OCR that looks like a figure but is none (4,53440: a lost decimal
+    -- point) fails: the parser names it (parse_problems) rather than read it as a blank
+    select
+        document_id,
+        'ocr' as check_family,
+        'ocr_figures_readable' as check_name,
+        regexp_extract(problem, ': (''.*'') read by OCR', 1) as subject,
+        regexp_extract(problem, '^page \d+ row \d+') as cells,
+        false as passed
+    from {{ ref('stg_parsed__parse_problems') }}
+    where {{ document_filter() }} and problem like '%read by OCR is not a figure%'
 
 ),
 
