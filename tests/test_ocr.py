@@ -206,3 +206,40 @@ def test_a_copy_of_the_sample_is_not_ocrd_twice(corpus, tmp_path):
     shutil.copy(corpus["reference"], copy)
     staged = stage_document(copy)
     assert staged.status["pages_ocr"] == 0 and staged.status["parse_seconds"] < 5
+
+
+REAL_NARRATIVE = (
+    REPO.parent
+    / "shared"
+    / "real"
+    / "corpus"
+    / "北京"
+    / "政务服务和数据管理局_附件1：北京市政务服务和数据管理局2026年度部门预算情况说明_2835cd.pdf"
+)
+
+
+@pytest.mark.skipif(not REAL_NARRATIVE.exists(), reason="the real corpus is not beside the checkout")
+def test_a_real_scanned_budget_narrative_states_its_headline_figures():
+    """北京市政务服务和数据管理局's 2026 情况说明, published as a scan (8 pages, no text layer; its
+    tables are the other file, 附件2). Read by hand from the page images: p5 收入预算 101,673.03 万元,
+    比 2025 年 99,003.18 增加 2,669.85, 增长 2.7%; p6 支出预算 101,673.03 (基本 38,197.01 + 项目
+    63,408.16 + 年终结转结余 67.86); p7 “三公” 80.11 (出国 51.3 + 接待 7.25 + 公车 21.56), 减少 8.35."""
+    staged = stage_document(REAL_NARRATIVE)
+    status = staged.status
+    assert (status["status"], status["unit_name"], status["year"], status["content"]) == (
+        "loaded",
+        "北京市政务服务和数据管理局",
+        2026,
+        "narrative",
+    )
+    assert status["pages_ocr"] == 8
+    facts = {
+        (r["fact_kind"], r["fact_key"]): r["value"] for r in staged.frames["narrative_facts"].iter_rows(named=True)
+    }
+    assert facts[("totals", "income_total")] == Decimal("101673.03")
+    assert facts[("totals", "expenditure_total")] == Decimal("101673.03")
+    assert facts[("three_public", "total")] == Decimal("80.11")
+    changes = {r["item_kind"]: r for r in staged.frames["budget_changes"].iter_rows(named=True)}
+    assert changes["income_total"]["change_wan"] == Decimal("2669.85")
+    assert changes["three_public_total"]["change_wan"] == Decimal("-8.35")
+    assert set(staged.frames["narrative_facts"]["read_method"]) == {"ocr"}
