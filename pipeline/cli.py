@@ -382,7 +382,8 @@ def explain(
     raw_dir: RawDir = None,
     warehouse: Warehouse = None,
 ) -> int:
-    """Trace fact rows to their file and page and row (PDF) or line (text), printed as the document prints it."""
+    """Trace fact rows to their file and page and row (PDF) or line (text), printed as the document prints it
+    (a page without a text layer is read again by OCR, and says so with the engine's confidence)."""
     from pipeline.readers import read_document
 
     s = settings(raw_dir, warehouse)
@@ -429,6 +430,8 @@ def explain(
                 documents[path] = read_document(path)
             block = next((b for b in documents[path].blocks if b.line == line and b.page == page), None)
             printed = f": {' | '.join(c for c in block.cells if c)}" if block else ""
+            if block is not None and block.confidence is not None:
+                place += f" (read by OCR, confidence {block.confidence:.2f})"
         print(inert(f"{'source':>28}: {row['file_name']} {place}{printed}"))
     return 0
 

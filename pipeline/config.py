@@ -63,6 +63,21 @@ PDF_ENGINE = Variable(
     "pdfium",
     "what reads a PDF's characters and rulings: pdfium (fast) or pdfplumber (the reference; the same facts)",
 )
+OCR = Variable(
+    "BUDGET_OCR",
+    "on",
+    "on/off: a PDF's pages without a text layer are read by OCR (RapidOCR, offline); off leaves them unread",
+)
+OCR_SCALE = Variable("BUDGET_OCR_SCALE", "2", "OCR renders a page at this many times 72 dpi")
+OCR_PAGE_SECONDS = Variable(
+    "BUDGET_OCR_PAGE_SECONDS", "60", "OCR of one page stops after this long (what was not read is named)"
+)
+OCR_DOCUMENT_SECONDS = Variable(
+    "BUDGET_OCR_MAX_SECONDS", "600", "OCR of one document stops after this long; its other pages stay unread"
+)
+OCR_MAX_PAGES = Variable(
+    "BUDGET_OCR_MAX_PAGES", "60", "pages OCR'd per document at most; the rest stay unread (and are named)"
+)
 DBT_TARGET = Variable("BUDGET_DBT_TARGET", "dev", "dbt target in dbt_project/profiles.yml")
 DUCKDB_MEMORY = Variable(
     "BUDGET_DUCKDB_MEMORY_LIMIT",
@@ -96,6 +111,11 @@ VARIABLES = [
     WORKER_MEMORY,
     TEXT_MAX_BYTES,
     PDF_ENGINE,
+    OCR,
+    OCR_SCALE,
+    OCR_PAGE_SECONDS,
+    OCR_DOCUMENT_SECONDS,
+    OCR_MAX_PAGES,
     TABLE_CELLS,
     DBT_TARGET,
     DUCKDB_MEMORY,
@@ -152,6 +172,14 @@ def automation_on() -> bool:
     value = AUTOMATION.value().strip().lower()
     if value not in ("on", "off"):
         raise ValueError(f"{AUTOMATION.name} is {value!r}: set it to on or off")
+    return value == "on"
+
+
+def ocr_on() -> bool:
+    """Pages without a text layer are OCR'd by default."""
+    value = OCR.value().strip().lower()
+    if value not in ("on", "off"):
+        raise ValueError(f"{OCR.name} is {value!r}: set it to on or off")
     return value == "on"
 
 

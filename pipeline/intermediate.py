@@ -21,6 +21,7 @@ class Block:
     cells: tuple[str, ...]
     line: int | None = None  # 1-based source line (text layouts) or row index on the page (PDF)
     page: int | None = None  # 1-based page number (PDF only)
+    confidence: float | None = None  # the OCR engine's confidence (0–1) on a page read by OCR; None: a text layer
 
     @property
     def text(self) -> str:
@@ -39,6 +40,7 @@ class IntermediateDocument:
     blocks: list[Block] = field(default_factory=list)
     page_count: int | None = None
     problems: list[str] = field(default_factory=list)  # reader-level problems, e.g. scanned pages
+    ocr_pages: dict[int, float | None] = field(default_factory=dict)  # page read by OCR → its confidence
 
 
 class UnreadableDocument(Exception):

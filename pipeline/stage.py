@@ -44,6 +44,11 @@ SUBJECT_KINDS = {
     "state_capital",
 }
 
+# how a fact was read: 'text' (a text layer, or a text layout) or 'ocr' (a page read by OCR), and
+# the OCR engine's confidence (0–1) in the row or sentence it came from
+PROVENANCE: dict[str, pl.DataType] = {"read_method": pl.String, "ocr_confidence": pl.Float64}
+FACT_TABLES = ("subject_amounts", "line_items", "budget_changes", "narrative_facts")
+
 SCHEMAS: dict[str, dict[str, pl.DataType]] = {
     "documents": {
         "document_id": pl.String,
@@ -61,6 +66,7 @@ SCHEMAS: dict[str, dict[str, pl.DataType]] = {
         "tables_found": pl.Int32,
         "tables_missing": pl.String,
         "page_count": pl.Int32,
+        "pages_ocr": pl.Int32,
         "parse_seconds": pl.Float64,
     },
     "tables": {
@@ -91,6 +97,7 @@ SCHEMAS: dict[str, dict[str, pl.DataType]] = {
         "amount_wan": MONEY,
         "source_line": pl.Int32,
         "page": pl.Int32,
+        **PROVENANCE,
     },
     "line_items": {
         "document_id": pl.String,
@@ -105,6 +112,7 @@ SCHEMAS: dict[str, dict[str, pl.DataType]] = {
         "amount_wan": MONEY,
         "source_line": pl.Int32,
         "page": pl.Int32,
+        **PROVENANCE,
     },
     "budget_changes": {
         "document_id": pl.String,
@@ -122,6 +130,7 @@ SCHEMAS: dict[str, dict[str, pl.DataType]] = {
         "sentence": pl.String,
         "source_line": pl.Int32,
         "page": pl.Int32,
+        **PROVENANCE,
     },
     "narrative_facts": {
         "document_id": pl.String,
@@ -132,6 +141,7 @@ SCHEMAS: dict[str, dict[str, pl.DataType]] = {
         "text": pl.String,
         "source_line": pl.Int32,
         "page": pl.Int32,
+        **PROVENANCE,
     },
     "parse_problems": {"document_id": pl.String, "problem": pl.String},
 }
@@ -319,7 +329,7 @@ def stage_read_document(doc: IntermediateDocument, base: dict, staged: StagedDoc
     doc_id = base["document_id"]
     tables = segment_tables(doc.blocks)
     identity = identify(doc.blocks, [t.title for t in tables], [t.discloser for t in tables if t.discloser])
-    problems: list[str] = list(doc.problems)
+    problems: list[str] = list(doc.problems) + _unreadable_ocr_figures(doc)
     subject_tables: dict[str, SubjectTable] = {}
     line_rows: list[dict] = []
     table_rows: list[dict] = []
@@ -392,7 +402,11 @@ def stage_read_document(doc: IntermediateDocument, base: dict, staged: StagedDoc
         "tables_found": len(found),
         "tables_missing": ",".join(missing) or None,
         "page_count": doc.page_count,
+        "pages_ocr": len(doc.ocr_pages),
     }
+    if doc.ocr_pages:
+        reason = "; ".join(filter(None, [reason, f"pages read by OCR: {', '.join(map(str, doc.ocr_pages))}"]))[:2000]
+        document["reason"] = reason
     staged.frames.update(
         {
             "documents": _frame("documents", [document]),
@@ -404,6 +418,8 @@ def stage_read_document(doc: IntermediateDocument, base: dict, staged: StagedDoc
             "parse_problems": _frame("parse_problems", [{"document_id": doc_id, "problem": p} for p in problems]),
         }
     )
+    for name in FACT_TABLES:
+        staged.frames[name] = _with_provenance(staged.frames[name], doc)
     return staged
 
 
@@ -420,6 +436,38 @@ def out_of_range(name: str, rows: list[dict]) -> list[str]:
                 where = f"line {row.get('source_line')}" + (f", page {row['page']}" if row.get("page") else "")
                 problems.append(f"{column} {value} ({where}) does not fit DECIMAL({dtype.precision}, {dtype.scale})")
     return problems
+
+
+# digits with separators, nothing else: what a figure looks like once OCR has lost or misread its
+# decimal point (4,534.40 → 4,53440); a figure that does not parse then
+_FIGURE_LIKE = re.compile(r"-?[\d,.，]*\d[\d,.，]*")
+
+
+def _unreadable_ocr_figures(doc: IntermediateDocument) -> list[str]:
+    """Cells of OCR'd table rows that look like figures but are none: each is named (and fails
+    the check ocr_figures_readable), never read as a blank or guessed."""
+    return [
+        f"page {block.page} row {block.line}: {cell!r} read by OCR is not a figure "
+        "(a lost or misread decimal point or separator); read it from the page image"
+        for block in doc.blocks
+        if block.confidence is not None and block.is_row
+        for cell in block.cells
+        if len(re.sub(r"\D", "", cell)) >= 3 and _FIGURE_LIKE.fullmatch(cell.strip()) and parse_amount(cell) is None
+    ]
+
+
+def _with_provenance(frame: pl.DataFrame, doc: IntermediateDocument) -> pl.DataFrame:
+    """The facts with how they were read: 'ocr' from a page read by OCR, with the confidence of
+    the block they came from (the page's where they came from several), else 'text'."""
+    if not doc.ocr_pages:
+        return frame.with_columns(read_method=pl.lit("text"), ocr_confidence=pl.lit(None, pl.Float64))
+    by_block = {(b.page, b.line): b.confidence for b in doc.blocks if b.confidence is not None}
+    places = zip(frame["page"].to_list(), frame["source_line"].to_list())
+    confidence = [by_block.get((page, line), doc.ocr_pages.get(page)) for page, line in places]
+    return frame.with_columns(
+        read_method=pl.when(pl.col("page").is_in(list(doc.ocr_pages))).then(pl.lit("ocr")).otherwise(pl.lit("text")),
+        ocr_confidence=pl.Series(confidence, dtype=pl.Float64),
+    ).with_columns(ocr_confidence=pl.when(pl.col("read_method") == "ocr").then(pl.col("ocr_confidence")))
 
 
 def _status(

@@ -8,7 +8,9 @@ where the words (``pdf_words``) leave a wide gap (tables without rulings); a lin
 cell is running text. Repeated page headers/footers and page numbers are dropped. Every block
 carries its page and its row on the page.
 
-A PDF whose pages carry no text layer is ``needs_ocr``; an encrypted one is ``encrypted``;
+A page without a text layer is read by OCR (``ocr``, ``BUDGET_OCR``) into the same page form,
+its blocks carrying the engine's confidence. A PDF none of whose pages could be read (no text
+layer, OCR off or finding nothing) is ``needs_ocr``; an encrypted one is ``encrypted``;
 one that cannot be parsed is ``corrupt``; page and time limits stop a pathological file.
 The engine is ``BUDGET_PDF_ENGINE`` (``pdfium`` or ``pdfplumber``) unless the caller names one.
 """
@@ -23,6 +25,7 @@ from pathlib import Path
 from pipeline import config
 from pipeline.cleaning import clean_cell, is_amount
 from pipeline.intermediate import Block, IntermediateDocument, UnreadableDocument
+from pipeline.readers.ocr import DocumentOcr
 from pipeline.readers.pdf_page import Char, PageContent, on_grid
 from pipeline.readers.pdf_tables import CharsByMidpoint, find_tables, table_rows
 from pipeline.readers.pdf_words import Word, dedupe_chars, words
@@ -245,44 +248,55 @@ def read(
 ) -> IntermediateDocument:
     started = time.monotonic()
     pages = _Pages(path, data, engine_named(engine))
+    ocr = DocumentOcr(data)
     try:
         if pages.count > (max_pages or config.MAX_PDF_PAGES):
             raise UnreadableDocument(
                 "too_large",
                 f"{path.name}: {pages.count} pages exceed the limit of {max_pages or config.MAX_PDF_PAGES} (BUDGET_PDF_MAX_PAGES)",
             )
-        items_by_page = _read_pages(pages, path, started, max_seconds or config.MAX_PDF_SECONDS)
+        items_by_page = _read_pages(pages, ocr, path, started, max_seconds or config.MAX_PDF_SECONDS)
     finally:
         pages.close()
+        ocr.close()
     doc = IntermediateDocument(layout="pdf", page_count=pages.count)
+    doc.ocr_pages = {number: read.confidence for number, read in ocr.pages.items()}
+    doc.problems += ocr.problems()
     without_text = [number for number, items in enumerate(items_by_page, start=1) if items is None]
     if without_text and len(without_text) == pages.count:
         raise UnreadableDocument(
             "needs_ocr",
-            f"{path.name}: none of its {pages.count} pages has a text layer (a scan); run OCR (e.g. ocrmypdf) and submit the result",
+            f"{path.name}: none of its {pages.count} pages has a text layer (a scan)"
+            + (", and OCR found no text on them" if ocr.on else "; OCR is off (BUDGET_OCR)"),
         )
     if without_text:
         doc.problems.append(f"pages without a text layer (scanned, not read): {', '.join(map(str, without_text))}")
-    doc.blocks = _blocks([items or [] for items in items_by_page])
+    doc.blocks = _blocks([items or [] for items in items_by_page], ocr)
     return doc
 
 
-def _read_pages(pages: _Pages, path: Path, started: float, max_seconds: float) -> list[list[list] | None]:
-    """Each page's items (None for a page without a text layer), one page in memory at a time."""
+def _read_pages(
+    pages: _Pages, ocr: DocumentOcr, path: Path, started: float, max_seconds: float
+) -> list[list[list] | None]:
+    """Each page's items (None for a page without a text layer OCR did not read), one page in
+    memory at a time. OCR has its own time limits: its time does not count towards ``max_seconds``."""
     items_by_page: list[list[list] | None] = []
     for number in range(1, pages.count + 1):
-        if time.monotonic() - started > max_seconds:
+        if time.monotonic() - started - ocr.wall_seconds > max_seconds:
             raise UnreadableDocument(
                 "too_slow",
                 f"{path.name}: reading stopped after {max_seconds:.0f} s at page {number} of {pages.count} (BUDGET_PDF_MAX_SECONDS)",
             )
         page = pages.read(number)
+        if not page.chars:
+            page = ocr.read(number) or page
         items_by_page.append(page_items(page) if page.chars else None)
     return items_by_page
 
 
-def _blocks(items_by_page: list[list[list]]) -> list[Block]:
-    """The blocks of every page, without page numbers and the headers and footers pages repeat."""
+def _blocks(items_by_page: list[list[list]], ocr: DocumentOcr) -> list[Block]:
+    """The blocks of every page, without page numbers and the headers and footers pages repeat;
+    a block of a page read by OCR carries the engine's confidence in it."""
     repeated = _repeated_margins(items_by_page)
     blocks = []
     for number, items in enumerate(items_by_page, start=1):
@@ -290,7 +304,9 @@ def _blocks(items_by_page: list[list[list]]) -> list[Block]:
             text = " ".join(c for c in cells if c)
             if kind == "text" and (_PAGE_NUMBER.match(text) or text in repeated):
                 continue
-            blocks.append(Block(kind, cells, line=row_index, page=number))
+            read = ocr.pages.get(number)
+            confidence = None if read is None else read.confidence_of(text)
+            blocks.append(Block(kind, cells, line=row_index, page=number, confidence=confidence))
     return blocks
 
 

@@ -22,7 +22,9 @@ final as (
         prior_basis,
         sentence,
         source_line,
-        page
+        page,
+        read_method,
+        ocr_confidence
     from source
 
 )

@@ -23,6 +23,7 @@ final as (
         tables_found,
         tables_missing,
         page_count,
+        pages_ocr,
         parse_seconds
     from source
 

@@ -15,7 +15,9 @@ final as (
         unit,
         text,
         source_line,
-        page
+        page,
+        read_method,
+        ocr_confidence
     from source
 
 )

@@ -19,7 +19,9 @@ final as (
         measure,
         amount_wan,
         source_line,
-        page
+        page,
+        read_method,
+        ocr_confidence
     from source
 
 )

@@ -1,0 +1,235 @@
+"""Pages without a text layer, read by OCR into the engines' page form (``pdf_page.PageContent``).
+
+The page is rendered with PDFium (``BUDGET_OCR_SCALE`` × 72 dpi) and read by RapidOCR (PP-OCRv4
+Chinese detection and recognition models, carried by the ``rapidocr-onnxruntime`` wheel and
+run by ONNX Runtime on the CPU: nothing is downloaded). Each text box the engine finds becomes
+characters spread evenly across the box, so the word, line and table logic of text pages reads
+OCR'd pages unchanged; table rulings are found in the image (long horizontal and vertical runs
+of dark pixels) and become the page's edges, so ruled tables are found as on a text page.
+
+Every box keeps the engine's confidence (0–1). A page's reading stops at its deadline
+(``BUDGET_OCR_PAGE_SECONDS`` of processor time, so that a machine shared with other work does not
+cut pages short): recognition runs in small batches and what was not recognised
+in time is named, never guessed.
+"""
+
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass, field
+from functools import cache
+
+import numpy as np
+
+from pipeline import config
+from pipeline.readers.pdf_page import Char, PageContent, make_char, make_edge
+
+FONT = "OCR"  # the font name of characters read by OCR
+_BATCH = 24  # text boxes recognised between two looks at the clock
+_WIDEN = 0.5  # a box is widened by up to this share of its height on each side
+_MIN_RULE = 0.04  # a ruling spans at least this share of the page's width (or height)
+
+
+@dataclass(frozen=True, slots=True)
+class Box:
+    """One text box the engine read, in points: its text and confidence."""
+
+    text: str
+    x0: float
+    top: float
+    x1: float
+    bottom: float
+    confidence: float
+
+
+@dataclass(slots=True)
+class OcrPage:
+    page: PageContent
+    boxes: list[Box] = field(default_factory=list)
+    seconds: float = 0.0  # processor time: the limits count it (a loaded machine does not cut pages short)
+    wall_seconds: float = 0.0
+    complete: bool = True  # False when the deadline stopped recognition
+
+    @property
+    def confidence(self) -> float | None:
+        """The page's confidence: the mean of its boxes', weighted by their characters."""
+        chars = sum(len(b.text) for b in self.boxes)
+        return sum(b.confidence * len(b.text) for b in self.boxes) / chars if chars else None
+
+    def confidence_of(self, text: str) -> float | None:
+        """The confidence of a line or row printed as ``text``: the lowest of the boxes it holds."""
+        flat = "".join(text.split())
+        held = [b.confidence for b in self.boxes if "".join(b.text.split()) in flat]
+        return min(held) if held else self.confidence
+
+
+@cache
+def engine():
+    """The OCR engine, loaded once per process (the models load in about a second). One thread:
+    the parse already runs a process per core."""
+    from rapidocr_onnxruntime import RapidOCR
+
+    return RapidOCR(intra_op_num_threads=1, inter_op_num_threads=1, use_cls=False)
+
+
+def read_page(pdf_page, number: int, scale: float, seconds: float) -> OcrPage:
+    """The page (a ``pypdfium2`` page) read by OCR within ``seconds`` of processor time."""
+    started, wall_started = time.process_time(), time.monotonic()
+    width, height = pdf_page.get_size()
+    image = np.asarray(pdf_page.render(scale=scale).to_pil().convert("RGB"))
+    edges, lines = rulings(image, scale)
+    # the rulings are read as edges; text is found in the page as printed (the rulings keep the
+    # cells apart) and read with them erased (a stroke touching a ruling, 一 beside a cell's
+    # border, is otherwise lost to it). A blank page (nothing darker than paper) has nothing to read.
+    text_only = np.where(lines[..., None] > 0, 255, image).astype(np.uint8)
+    boxes, complete = _recognise(image, text_only, started + seconds) if image.min() < 128 else ([], True)
+    found = [Box(text, *(v / scale for v in bbox), confidence) for text, bbox, confidence in boxes if text.strip()]
+    page = PageContent(number, width, height, chars=_chars(found), edges=edges)
+    return OcrPage(page, found, time.process_time() - started, time.monotonic() - wall_started, complete)
+
+
+def _recognise(
+    image: np.ndarray, text_only: np.ndarray, deadline: float
+) -> tuple[list[tuple[str, tuple, float]], bool]:
+    """(text, (x0, top, x1, bottom) in pixels, confidence) of every text box found in ``image`` and
+    read in ``text_only`` (the same without its rulings), and whether all
+    boxes were recognised before the deadline. RapidOCR's own steps (pinned 1.4.4), with a look
+    at the clock between batches of recognition."""
+    ocr = engine()
+    scaled, ratio_h, ratio_w = ocr.preprocess(image)
+    found, _ = ocr.auto_text_det(scaled)
+    if found is None:
+        return [], True
+    erased = ocr.preprocess(text_only)[0]
+    crops = ocr.get_crop_img_list(erased, _widened(found, erased.shape[1]))
+    read: list[tuple[str, tuple, float]] = []
+    for start in range(0, len(crops), _BATCH):
+        if time.process_time() > deadline:
+            return read, False
+        results, _ = ocr.text_rec(crops[start : start + _BATCH])
+        for points, (text, confidence) in zip(found[start : start + _BATCH], results):
+            xs, ys = points[:, 0] * ratio_w, points[:, 1] * ratio_h
+            read.append((text, (float(xs.min()), float(ys.min()), float(xs.max()), float(ys.max())), float(confidence)))
+    return read, True
+
+
+def _widened(found: list[np.ndarray], width: int) -> list[np.ndarray]:
+    """The boxes widened left and right by up to half their height, never into another box of the same
+    line: the detector leaves out a thin first stroke beside a ruling (一 of 一般, 一、) and the
+    recognition model drops one touching the edge of its crop."""
+    extents = [(p[:, 0].min(), p[:, 1].min(), p[:, 0].max(), p[:, 1].max()) for p in found]
+    widened = []
+    for x0, top, x1, bottom in extents:
+        margin = _WIDEN * (bottom - top)
+        left, right = max(x0 - margin, 0), min(x1 + margin, width - 1)
+        for other_x0, other_top, other_x1, other_bottom in extents:
+            if min(bottom, other_bottom) - max(top, other_top) <= 0.5 * (bottom - top):
+                continue  # another line
+            if other_x1 <= x0:
+                left = max(left, other_x1 + 1)
+            elif other_x0 >= x1:
+                right = min(right, other_x0 - 1)
+        widened.append(np.array([[left, top], [right, top], [right, bottom], [left, bottom]], dtype=np.float32))
+    return widened
+
+
+def _chars(boxes: list[Box]) -> list[Char]:
+    """Each box's characters, spread evenly across it (a blank stays a gap between words)."""
+    chars = []
+    for box in boxes:
+        step = (box.x1 - box.x0) / len(box.text)
+        size = box.bottom - box.top
+        for i, text in enumerate(box.text):
+            if not text.isspace():
+                x0 = box.x0 + i * step
+                chars.append(make_char(text, x0, box.top, x0 + step, box.bottom, size, FONT))
+    chars.sort(key=lambda c: (c.top, c.x0))
+    return chars
+
+
+def rulings(image: np.ndarray, scale: float) -> tuple[list[dict], np.ndarray]:
+    """The table rulings printed in the image, as the page's edges (in points), and their pixels
+    (a mask): runs of dark pixels at least ``_MIN_RULE`` of the page long, found by morphological
+    opening."""
+    import cv2
+
+    gray = cv2.cvtColor(image, cv2.COLOR_RGB2GRAY)
+    dark = cv2.threshold(gray, 0, 255, cv2.THRESH_BINARY_INV + cv2.THRESH_OTSU)[1]
+    height, width = dark.shape
+    edges = []
+    mask = np.zeros_like(dark)
+    for orientation, kernel in (
+        ("h", (max(int(width * _MIN_RULE), 10), 1)),
+        ("v", (1, max(int(height * _MIN_RULE / 2), 10))),
+    ):
+        lines = cv2.morphologyEx(dark, cv2.MORPH_OPEN, cv2.getStructuringElement(cv2.MORPH_RECT, kernel))
+        mask |= lines
+        contours, _ = cv2.findContours(lines, cv2.RETR_EXTERNAL, cv2.CHAIN_APPROX_SIMPLE)
+        for contour in contours:
+            x, y, w, h = cv2.boundingRect(contour)
+            if orientation == "h":
+                middle = (y + h / 2) / scale
+                edge = make_edge("h", x / scale, middle, (x + w) / scale, middle)
+            else:
+                middle = (x + w / 2) / scale
+                edge = make_edge("v", middle, y / scale, middle, (y + h) / scale)
+            if edge is not None:
+                edges.append(edge)
+    return edges, mask
+
+
+class DocumentOcr:
+    """OCR of one document's pages without a text layer, within the document's limits
+    (``BUDGET_OCR``, ``BUDGET_OCR_MAX_PAGES``, ``BUDGET_OCR_MAX_SECONDS``, ``BUDGET_OCR_PAGE_SECONDS``)."""
+
+    def __init__(self, data: bytes):
+        self.data = data
+        self.on = config.ocr_on()
+        self.scale = float(config.OCR_SCALE.value())
+        self.page_seconds = float(config.OCR_PAGE_SECONDS.value())
+        self.max_seconds = float(config.OCR_DOCUMENT_SECONDS.value())
+        self.max_pages = int(config.OCR_MAX_PAGES.value())
+        self.pages: dict[int, OcrPage] = {}
+        self.unread: list[int] = []  # pages without text the limits left unread
+        self.seconds = 0.0  # processor time spent on OCR
+        self.wall_seconds = 0.0
+        self._pdf = None
+
+    def read(self, number: int) -> PageContent | None:
+        """The page read by OCR, or None (OCR off, or the document's limits reached)."""
+        if not self.on:
+            return None
+        if len(self.pages) >= self.max_pages or self.seconds >= self.max_seconds:
+            self.unread.append(number)
+            return None
+        import pypdfium2
+
+        self._pdf = self._pdf or pypdfium2.PdfDocument(self.data)
+        pdf_page = self._pdf[number - 1]
+        try:
+            read = read_page(pdf_page, number, self.scale, min(self.page_seconds, self.max_seconds - self.seconds))
+        finally:
+            pdf_page.close()
+        self.seconds += read.seconds
+        self.wall_seconds += read.wall_seconds
+        self.pages[number] = read
+        return read.page
+
+    def problems(self) -> list[str]:
+        stopped = [n for n, p in self.pages.items() if not p.complete]
+        found = []
+        if stopped:
+            found.append(
+                f"OCR stopped at the page time limit (BUDGET_OCR_PAGE_SECONDS), part of the page unread: "
+                f"pages {', '.join(map(str, stopped))}"
+            )
+        if self.unread:
+            found.append(
+                "pages without a text layer not OCR'd (BUDGET_OCR_MAX_PAGES / BUDGET_OCR_MAX_SECONDS reached): "
+                + ", ".join(map(str, self.unread))
+            )
+        return found
+
+    def close(self) -> None:
+        if self._pdf is not None:
+            self._pdf.close()

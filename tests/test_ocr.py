@@ -1,0 +1,245 @@
+"""Pages without a text layer are read by OCR: a disclosure rendered to images reads back as its
+text version does, every fact from such a page says so, and a figure the identities reject makes
+the document partial with the one-digit correction proposed.
+
+The sample is a synthetic disclosure (``budget synth``) rendered to PDF and then rasterised page
+by page (no text layer left). The text version of the same PDF is the reference, read by the
+same parser; where OCR differs, a check on that page must fail. A second disclosure carries a
+total printed with one digit off (what an OCR misread produces), on a rasterised page.
+"""
+
+from __future__ import annotations
+
+import io
+import re
+import shutil
+from decimal import Decimal
+from pathlib import Path
+
+import duckdb
+import pypdfium2
+import pytest
+
+from pipeline.readers import read_document
+from pipeline.stage import stage_document
+from pipeline.synth.corpus import write_corpus
+from pipeline.synth.render import render_pdf
+from tests.conftest import REPO, build_warehouse, run_budget
+
+SCALE = 2  # the rasterised pages: 144 dpi, as a scanner's low setting
+REAL_SCAN = REPO.parent / "shared" / "real" / "corpus" / "长沙" / "市场监督管理局_2026年部门预算_de5848.pdf"
+
+
+def rasterise(source: Path, target: Path, pages: set[int] | None = None) -> Path:
+    """The PDF with the given pages (all by default) replaced by images of themselves: no text layer."""
+    pdf = pypdfium2.PdfDocument(source)
+    chosen = [n for n in range(1, len(pdf) + 1) if pages is None or n in pages]
+    images = [pdf[n - 1].render(scale=SCALE).to_pil().convert("RGB") for n in chosen]
+    buffer = io.BytesIO()
+    images[0].save(buffer, format="PDF", save_all=True, append_images=images[1:], resolution=72 * SCALE)
+    scanned = pypdfium2.PdfDocument(buffer.getvalue())
+    out = pypdfium2.PdfDocument.new()
+    for n in range(1, len(pdf) + 1):
+        if n in chosen:
+            out.import_pages(scanned, [chosen.index(n)])
+        else:
+            out.import_pages(pdf, [n - 1])
+    out.save(target)
+    return target
+
+
+def _misprinted(text: str) -> str:
+    """The disclosure with its 收支总表's 收入总计 printed one digit off."""
+    match = re.search(r"收入总计</b>\t<b>([\d,]+\.\d\d)</b>", text)
+    figure = match.group(1)
+    wrong = figure[:-5] + str((int(figure[-5]) + 5) % 10) + figure[-4:]  # the units digit, 5 away
+    return text[: match.start(1)] + wrong + text[match.end(1) :]
+
+
+@pytest.fixture(scope="module")
+def corpus(tmp_path_factory) -> dict[str, Path]:
+    work = tmp_path_factory.mktemp("ocr")
+    texts = write_corpus(work / "synth", 2, [2026], ["text"], seed=0)
+    reference = render_pdf(texts[0], work / "reference.pdf")
+    misprint_text = work / "misprint.txt"
+    misprint_text.write_text(_misprinted(texts[1].read_text(encoding="utf-8")), encoding="utf-8")
+    raw = work / "raw"
+    raw.mkdir()
+    rasterise(reference, raw / "scanned.pdf")
+    rasterise(render_pdf(misprint_text, work / "misprint.pdf"), raw / "misprint_scanned_page_1.pdf", pages={1})
+    return {"reference": reference, "raw": raw}
+
+
+@pytest.fixture(scope="module")
+def warehouse(corpus) -> Path:
+    warehouse = corpus["raw"].parent / "warehouse" / "budget.duckdb"
+    result = build_warehouse(corpus["raw"], warehouse)
+    assert result.returncode == 0, result.stdout[-3000:] + result.stderr[-3000:]
+    return warehouse
+
+
+@pytest.fixture(scope="module")
+def sql(warehouse):
+    con = duckdb.connect(str(warehouse), read_only=True)
+    yield lambda text, *params: con.execute(text, list(params)).fetchall()
+    con.close()
+
+
+def _figures(rows, printed_only: bool = False) -> dict[tuple, Decimal]:
+    """Fact key → value; ``printed_only``: the figures printed (a blank cell is no figure)."""
+    return {tuple(r[:-1]): r[-1] for r in rows if r[-1] is not None or not printed_only}
+
+
+FACTS = {
+    "subject_amounts": "table_kind, subject_code, subject_name, project_name, row_kind, measure, page, amount_wan",
+    "line_items": "table_kind, side, item_key, line_label, measure, page, amount_wan",
+    "narrative_facts": "fact_kind, fact_key, page, value",
+}
+
+
+def test_a_rasterised_disclosure_reads_back_with_its_figures_and_every_difference_flagged(corpus, warehouse, sql):
+    reference = stage_document(corpus["reference"])
+    assert reference.status["status"] == "loaded" and reference.status["pages_ocr"] == 0
+    scanned_id = sql("select document_id from document_status where file_name = 'scanned.pdf'")[0][0]
+    total = same = 0
+    differing_pages: set[int] = set()
+    for table, columns in FACTS.items():
+        expected = _figures(reference.frames[table].select(columns.split(", ")).rows(), printed_only=True)
+        read = _figures(sql(f"select {columns} from parsed.{table} where document_id = ?", scanned_id))
+        assert sql(f"select distinct read_method from parsed.{table} where document_id = ?", scanned_id) == [("ocr",)]
+        total += len(expected)
+        same += sum(1 for key, value in expected.items() if key in read and read[key] == value)
+        differing_pages |= {key[-1] for key, value in expected.items() if read.get(key, "missing") != value}
+    assert same / total >= 0.99, f"{same} of {total} figures read as printed"
+    failing_pages = {
+        int(page)
+        for (cells,) in sql("select cells from dq_check_result where document_id = ? and status = 'fail'", scanned_id)
+        for page in re.findall(r"page (\d+)", cells or "")
+    }
+    assert differing_pages <= failing_pages, "a figure OCR misread on a page where no check fails"
+
+
+def test_every_fact_of_an_ocr_page_carries_how_it_was_read_and_the_engines_confidence(sql):
+    """The misprinted disclosure: page 1 (its 收支总表) rasterised, the other pages text."""
+    for table in FACTS:
+        rows = sql(
+            f"select read_method, page = 1, min(ocr_confidence), max(ocr_confidence) from parsed.{table} "
+            "join parsed.documents using (document_id) where file_name = 'misprint_scanned_page_1.pdf' group by all"
+        )
+        for method, on_page_1, low, high in rows:
+            assert method == ("ocr" if on_page_1 else "text")
+            assert (0 < low <= high <= 1) if on_page_1 else (low, high) == (None, None)
+    assert ("ocr", True) in {
+        r[:2]
+        for r in sql(
+            "select read_method, page = 1, count(*) from parsed.line_items join parsed.documents using (document_id) "
+            "where file_name = 'misprint_scanned_page_1.pdf' group by all"
+        )
+    }
+
+
+def test_a_figure_failing_its_sums_on_an_ocr_page_makes_the_document_partial_with_a_correction_proposed(sql):
+    status, reason, pages_ocr = sql(
+        "select status, reason, pages_ocr from document_status where file_name = 'misprint_scanned_page_1.pdf'"
+    )[0]
+    assert (status, pages_ocr) == ("partial", 1)
+    assert "figures read by OCR fail their checks" in reason and "one misread digit fixes every one" in reason
+    proposals = sql(
+        "select check_name, proposed_correction from dq_check_result "
+        "where status = 'fail' and proposed_correction is not null and document_id = "
+        "(select document_id from document_status where file_name = 'misprint_scanned_page_1.pdf')"
+    )
+    assert proposals and all(name in reason for name, _ in proposals)
+    assert any("read as" in text for _, text in proposals), proposals
+    # the warehouse keeps the figure as printed: nothing is corrected silently
+    printed = sql(
+        "select amount_wan from fct_table_line join document_status using (document_id) "
+        "where file_name = 'misprint_scanned_page_1.pdf' and table_kind = 'budget_summary' and side = 'income' "
+        "and item_key = 'income_total' and measure = 'total'"
+    )
+    assert printed
+
+
+def test_explain_says_a_figure_was_read_by_ocr_and_with_what_confidence(corpus, warehouse):
+    result = run_budget(
+        "explain",
+        "fct_table_line",
+        "table_kind = 'budget_summary'",
+        "--limit",
+        "1",
+        "--raw-dir",
+        str(corpus["raw"]),
+        "--warehouse",
+        str(warehouse),
+        BUDGET_OCR_MAX_PAGES="1",
+    )
+    assert result.returncode == 0, result.stderr[-2000:]
+    assert re.search(r"read by OCR, confidence 0\.\d\d", result.stdout), result.stdout
+
+
+def test_ocr_off_leaves_image_pages_unread_and_names_them(corpus, tmp_path, monkeypatch):
+    monkeypatch.setenv("BUDGET_OCR", "off")
+    one_scanned = rasterise(corpus["reference"], tmp_path / "one_scanned.pdf", pages={2})
+    staged = stage_document(one_scanned)
+    assert staged.status["pages_ocr"] == 0
+    assert "pages without a text layer (scanned, not read): 2" in staged.status["reason"]
+
+
+@pytest.mark.skipif(not REAL_SCAN.exists(), reason="the real corpus (../shared/real/corpus) is not beside the checkout")
+def test_a_real_scanned_page_reads_the_figures_printed_on_it(monkeypatch):
+    """长沙市市场监督管理局's 2022 project evaluation, published as a scan (6 pages, no text layer).
+    Figures read by hand from the image of page 1: 年初预算 12,954.16 万元 (部门预算 3,683.76, 公共项目
+    9,270.40), 调整后 13,205.30 (4,209.23 + 8,996.07), 实际支出 12,667.08. Only page 1 is OCR'd here.
+    (It was needs_ocr; read now, it is what it is: an evaluation report, not a budget disclosure.)"""
+    monkeypatch.setenv("BUDGET_OCR_MAX_PAGES", "1")
+    doc = read_document(REAL_SCAN)
+    assert doc.ocr_pages.keys() == {1} and "not OCR'd" in " ".join(doc.problems)
+    text = "".join("".join(b.text.split()) for b in doc.blocks)
+    for figure in ("12,954.16", "3,683.76", "9,270.40", "13,205.30", "4,209.23", "8,996.07", "12,667.08"):
+        assert figure in text
+    assert all(b.confidence is not None and 0 < b.confidence <= 1 for b in doc.blocks)
+
+
+def test_a_copy_of_the_sample_is_not_ocrd_twice(corpus, tmp_path):
+    """Only pages without a text layer are OCR'd: the text version reads in well under a second."""
+    copy = tmp_path / "reference.pdf"
+    shutil.copy(corpus["reference"], copy)
+    staged = stage_document(copy)
+    assert staged.status["pages_ocr"] == 0 and staged.status["parse_seconds"] < 5
+
+
+REAL_NARRATIVE = (
+    REPO.parent
+    / "shared"
+    / "real"
+    / "corpus"
+    / "北京"
+    / "政务服务和数据管理局_附件1：北京市政务服务和数据管理局2026年度部门预算情况说明_2835cd.pdf"
+)
+
+
+@pytest.mark.skipif(not REAL_NARRATIVE.exists(), reason="the real corpus is not beside the checkout")
+def test_a_real_scanned_budget_narrative_states_its_headline_figures():
+    """北京市政务服务和数据管理局's 2026 情况说明, published as a scan (8 pages, no text layer; its
+    tables are the other file, 附件2). Read by hand from the page images: p5 收入预算 101,673.03 万元,
+    比 2025 年 99,003.18 增加 2,669.85, 增长 2.7%; p6 支出预算 101,673.03 (基本 38,197.01 + 项目
+    63,408.16 + 年终结转结余 67.86); p7 “三公” 80.11 (出国 51.3 + 接待 7.25 + 公车 21.56), 减少 8.35."""
+    staged = stage_document(REAL_NARRATIVE)
+    status = staged.status
+    assert (status["status"], status["unit_name"], status["year"], status["content"]) == (
+        "loaded",
+        "北京市政务服务和数据管理局",
+        2026,
+        "narrative",
+    )
+    assert status["pages_ocr"] == 8
+    facts = {
+        (r["fact_kind"], r["fact_key"]): r["value"] for r in staged.frames["narrative_facts"].iter_rows(named=True)
+    }
+    assert facts[("totals", "income_total")] == Decimal("101673.03")
+    assert facts[("totals", "expenditure_total")] == Decimal("101673.03")
+    assert facts[("three_public", "total")] == Decimal("80.11")
+    changes = {r["item_kind"]: r for r in staged.frames["budget_changes"].iter_rows(named=True)}
+    assert changes["income_total"]["change_wan"] == Decimal("2669.85")
+    assert changes["three_public_total"]["change_wan"] == Decimal("-8.35")
+    assert set(staged.frames["narrative_facts"]["read_method"]) == {"ocr"}
