@@ -88,6 +88,13 @@ def _untyped(function, restype, *argtypes):
 
 _ADDRESS, _INT = ctypes.c_void_p, ctypes.c_int
 _text_object_address = _untyped(pdfium_c.FPDFText_GetTextObject, _ADDRESS, _ADDRESS, _INT)
+_unicode = _untyped(pdfium_c.FPDFText_GetUnicode, ctypes.c_uint, _ADDRESS, _INT)
+_is_generated = _untyped(pdfium_c.FPDFText_IsGenerated, _INT, _ADDRESS, _INT)
+_char_origin = _untyped(pdfium_c.FPDFText_GetCharOrigin, _INT, _ADDRESS, _INT, _ADDRESS, _ADDRESS)
+_loose_char_box = _untyped(pdfium_c.FPDFText_GetLooseCharBox, _INT, _ADDRESS, _INT, _ADDRESS)
+_char_box = _untyped(pdfium_c.FPDFText_GetCharBox, _INT, _ADDRESS, _INT, _ADDRESS, _ADDRESS, _ADDRESS, _ADDRESS)
+_char_matrix = _untyped(pdfium_c.FPDFText_GetMatrix, _INT, _ADDRESS, _INT, _ADDRESS)
+_char_font_size = _untyped(pdfium_c.FPDFText_GetFontSize, ctypes.c_double, _ADDRESS, _INT)
 _font_address = _untyped(pdfium_c.FPDFTextObj_GetFont, _ADDRESS, _ADDRESS)
 _page_object = _untyped(pdfium_c.FPDFPage_GetObject, _ADDRESS, _ADDRESS, _INT)
 _form_object_count = _untyped(pdfium_c.FPDFFormObj_CountObjects, _INT, _ADDRESS)
@@ -342,11 +349,12 @@ class _Geometries:
         self.by_shape: dict[tuple, int] = {}
         self.fonts: dict[int, tuple[str, float]] = {}  # font → (name, descent in 1/1000 em)
         self.matrix = pdfium_c.FS_MATRIX()
+        self.matrix_address = ctypes.addressof(self.matrix)
 
     def of(self, index: int, obj: int) -> int:
         m = self.matrix
-        pdfium_c.FPDFText_GetMatrix(self.raw, index, m)
-        size = pdfium_c.FPDFText_GetFontSize(self.raw, index)
+        _char_matrix(self.raw, index, self.matrix_address)
+        size = _char_font_size(self.raw, index)
         font = (_font_address(obj) or 0) if obj else 0
         shape = (m.a, m.b, m.c, m.d, size, font)
         number = self.by_shape.get(shape)
@@ -380,27 +388,24 @@ def page_chars(textpage: pdfium.PdfTextPage, device: Matrix, to_page: Matrix) ->
     """The page's characters in PDFium's order. PDFium is asked per character only what the
     character needs (its code, text object, origin and loose box; its object's matrix and font
     once per object); the boxes are then computed for all characters at once."""
-    raw = textpage.raw
-    raw_address = ctypes.cast(raw, ctypes.c_void_p)
+    raw = ctypes.cast(textpage.raw, ctypes.c_void_p).value
     geometries = _Geometries(raw, device, to_page)
     known = geometries.by_object
-    is_generated, unicode_of, origin_of, loose_box_of = (
-        pdfium_c.FPDFText_IsGenerated,
-        pdfium_c.FPDFText_GetUnicode,
-        pdfium_c.FPDFText_GetCharOrigin,
-        pdfium_c.FPDFText_GetLooseCharBox,
-    )
-    x, y, loose = ctypes.c_double(), ctypes.c_double(), pdfium_c.FS_RECTF()
+    count = textpage.count_chars()
+    # PDFium writes each character's origin and loose box (left, top, right, bottom) straight into these
+    origins, boxes = (ctypes.c_double * (2 * count))(), (ctypes.c_float * (4 * count))()
+    origin_at, box_at = ctypes.addressof(origins), ctypes.addressof(boxes)
     texts: list[str] = []
-    read: list[tuple] = []  # (index, text object, geometry, origin x, y, loose box left, bottom, right, top)
-    last = None  # (text object, origin x, origin y) of the last character read
-    for index in range(textpage.count_chars()):
-        code = unicode_of(raw, index)
-        if code in _MAYBE_GENERATED and is_generated(raw, index) == 1:
+    indices, objects, which = [], [], []  # of each character read: index, text object, geometry
+    last = (None, None, None)  # text object and origin of the last character read
+    n = 0
+    for index in range(count):
+        code = _unicode(raw, index)
+        if code in _MAYBE_GENERATED and _is_generated(raw, index) == 1:
             continue
-        obj = _text_object_address(raw_address, index) or 0
-        origin_of(raw, index, x, y)
-        here = (obj, x.value, y.value)
+        obj = _text_object_address(raw, index) or 0
+        _char_origin(raw, index, origin_at + 16 * n, origin_at + 16 * n + 8)
+        here = (obj, origins[2 * n], origins[2 * n + 1])
         text = "-" if code == _HYPHEN_MARK else chr(code)
         if here == last:
             texts[-1] += text  # a piece of a ligature PDFium split up
@@ -408,15 +413,20 @@ def page_chars(textpage: pdfium.PdfTextPage, device: Matrix, to_page: Matrix) ->
         geometry = known.get(obj)
         if geometry is None:
             geometry = geometries.of(index, obj)
-        loose_box_of(raw, index, loose)
+        _loose_char_box(raw, index, box_at + 16 * n)
         texts.append(text)
-        read.append((index, obj, geometry, here[1], here[2], loose.left, loose.bottom, loose.right, loose.top))
+        indices.append(index)
+        objects.append(obj)
+        which.append(geometry)
         last = here
-    if not read:
+        n += 1
+    if not n:
         return []
-    indices, objects, which, *figures = (np.array(column) for column in zip(*read, strict=True))
-    advance = _advances(raw, geometries.all, indices, objects, which, *figures)
-    return _boxes(texts, geometries.all, which, figures[0], figures[1], advance, to_page)
+    ox, oy = np.ctypeslib.as_array(origins)[: 2 * n].reshape(n, 2).T
+    left, top, right, bottom = np.ctypeslib.as_array(boxes)[: 4 * n].reshape(n, 4).astype(np.float64).T
+    which = np.array(which)
+    advance = _advances(raw, geometries.all, indices, np.array(objects), which, ox, oy, left, bottom, right, top)
+    return _boxes(texts, geometries.all, which, ox, oy, advance, to_page)
 
 
 def _advances(raw, geometries, indices, objects, which, ox, oy, left, bottom, right, top) -> np.ndarray:
@@ -434,7 +444,7 @@ def _advances(raw, geometries, indices, objects, which, ox, oy, left, bottom, ri
     inside = (np.abs(across) < 0.01) & (along > 0) & (along < advance[followed] - 0.001)
     candidates, along = followed[inside], along[inside]
     if len(candidates):
-        tight = np.array([_tight_box(raw, i) for i in indices[candidates].tolist()]).reshape(-1, 4)
+        tight = np.array([_tight_box(raw, indices[i]) for i in candidates.tolist()]).reshape(-1, 4)
         t_left, t_bottom, t_right, t_top = tight.T
         of_candidates = {name: column[candidates] for name, column in g.items()}
         reach = _right(of_candidates, ox[candidates], oy[candidates], t_left, t_bottom, t_right, t_top)
@@ -443,11 +453,12 @@ def _advances(raw, geometries, indices, objects, which, ox, oy, left, bottom, ri
     return advance
 
 
-def _tight_box(raw, index: int) -> tuple[float, float, float, float]:
+def _tight_box(raw: int, index: int) -> tuple[float, float, float, float]:
     """The character's tight box (its glyph's ink) in user space: left, bottom, right, top."""
-    left, right, bottom, top = (ctypes.c_double() for _ in range(4))
-    pdfium_c.FPDFText_GetCharBox(raw, index, left, right, bottom, top)
-    return left.value, bottom.value, right.value, top.value
+    out = _Out(ctypes.c_double, 4)
+    _char_box(raw, index, *out.addresses)
+    left, right, bottom, top = out.values
+    return left, bottom, right, top
 
 
 def _objects(holder: int, count: int, get, matrix: Matrix, depth: int = 0) -> list[tuple[int, int, Matrix]]:
