@@ -110,6 +110,9 @@ _segment_point = _untyped(pdfium_c.FPDFPathSegment_GetPoint, _INT, _ADDRESS, _AD
 _segment_close = _untyped(pdfium_c.FPDFPathSegment_GetClose, _INT, _ADDRESS)
 
 
+_MOVETO, _BEZIERTO = pdfium_c.FPDF_SEGMENT_MOVETO, pdfium_c.FPDF_SEGMENT_BEZIERTO
+
+
 class _Out:
     """Output arguments for the untyped functions: ``count`` C values of ``kind`` and their addresses."""
 
@@ -490,17 +493,19 @@ def _subpaths(obj: int, matrix: Matrix, floats: _Out) -> list[list[tuple[str, tu
     """The path as pdfminer sees it: subpaths of (operator, end point in page coordinates), a close as "h"."""
     x, y = floats.addresses[:2]
     values = floats.values
+    a, b, c, d, e, f = matrix
     subpaths: list[list[tuple[str, tuple[float, float]]]] = []
     bezier = 0
     for i in range(_segment_count(obj)):
         segment = _segment(obj, i)
         kind = _segment_type(segment)
         _segment_point(segment, x, y)
-        point = _apply(matrix, values[0], values[1])
-        if kind == pdfium_c.FPDF_SEGMENT_MOVETO or not subpaths:
+        px, py = values[0], values[1]
+        point = (a * px + c * py + e, b * px + d * py + f)  # as ``_apply``
+        if kind == _MOVETO or not subpaths:
             subpaths.append([("m", point)])
             bezier = 0
-        elif kind == pdfium_c.FPDF_SEGMENT_BEZIERTO:
+        elif kind == _BEZIERTO:
             bezier += 1
             if bezier % 3:
                 continue  # a control point: pdfminer keeps only the curve's end point
