@@ -13,6 +13,7 @@ from __future__ import annotations
 import argparse
 import contextlib
 import multiprocessing
+import os
 import sys
 import tempfile
 import time
@@ -180,6 +181,11 @@ def report_memory(paths: list[Path]) -> None:
             )
 
 
+def _load(label: str) -> str:
+    """The machine's load (1, 5, 15 min): CPU times grow when other work shares the cores."""
+    return f"{label}: " + " ".join(f"{value:.2f}" for value in os.getloadavg()) + f" ({os.cpu_count()} CPUs)"
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("folders", nargs="*", type=Path, default=DEFAULT_FOLDERS)
@@ -188,6 +194,7 @@ def main() -> None:
     parser.add_argument("--per-file", action="store_true", help="print every file's figures")
     parser.add_argument("--every", type=int, default=1, help="read every K-th real PDF only (a quicker sample)")
     args = parser.parse_args()
+    print(_load("load average at the start"))
     print(f"{'corpus':<44}{'pages':>5}" + "".join(f"{r + ' ms/page':>{W}}" for r in READERS) + f"{'ratio':>9}")
     print(f"{'':<49}(ratio = ours-pdfium / bare-pdfium)")
     real = [p for folder in args.folders for p in sorted(folder.rglob("*")) if p.suffix.lower() == ".pdf"][
@@ -208,6 +215,7 @@ def main() -> None:
             grand_pages += pages
             grand = {r: grand[r] + totals[r] for r in READERS}
         report("ALL", grand_pages, grand)
+        print(_load("load average after the readers"), flush=True)
         report_memory(real or rendered)
 
 

@@ -18,6 +18,8 @@ from dataclasses import dataclass, field
 from math import floor
 from typing import NamedTuple
 
+import numpy as np
+
 MIN_EDGE_LENGTH = 1.0  # pdfplumber's table finder drops shorter edges before merging them
 DECIMALS = 3
 _STEPS = 10**DECIMALS
@@ -68,6 +70,16 @@ def make_char(
             upright,
         ),
     )
+
+
+def make_chars(texts: list[str], x0, top, x1, bottom, size, fonts: list[tuple[str, bool]]) -> list[Char]:
+    """Characters from columns (numpy arrays of unrounded coordinates and sizes; each character's
+    font name and uprightness), rounded as ``make_char`` rounds them."""
+    x0, top, x1, bottom, size = ((np.floor(v * _STEPS + 0.5) / _STEPS).tolist() for v in (x0, top, x1, bottom, size))
+    return [
+        _new_char(Char, (text, a, b, c, d, e, fontname, upright))
+        for text, a, b, c, d, e, (fontname, upright) in zip(texts, x0, top, x1, bottom, size, fonts, strict=True)
+    ]
 
 
 def make_edge(orientation: str, x0: float, top: float, x1: float, bottom: float) -> dict | None:

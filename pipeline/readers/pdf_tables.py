@@ -142,25 +142,27 @@ class CharsByMidpoint:
         band = self.order[bisect_left(self.v_sorted, top) : bisect_left(self.v_sorted, bottom)]
         return sorted(band, key=self.h.__getitem__)
 
-    def within(self, bbox, band: list[int]) -> list[int]:
-        """Indices (in page order) of the characters of ``band`` whose midpoint is in [x0, x1) × [top, bottom)."""
+    def within(self, bbox, band: list[int], xs: list[float]) -> list[int]:
+        """Indices (in page order) of the characters of ``band`` (``xs``: their midpoints' x) whose
+        midpoint is in [x0, x1) × [top, bottom)."""
         x0, top, x1, bottom = bbox
-        h, v = self.h, self.v
-        xs = [h[i] for i in band]
-        return sorted(i for i in band[bisect_left(xs, x0) : bisect_left(xs, x1)] if top <= v[i] < bottom)
+        v = self.v
+        return sorted([i for i in band[bisect_left(xs, x0) : bisect_left(xs, x1)] if top <= v[i] < bottom])
 
 
 def table_rows(table: Table, index: CharsByMidpoint) -> list[list[str | None]]:
     """pdfplumber's ``Table.extract()``: each row's cell texts, None where a merged cell spans."""
     rows = []
+    h, chars = index.h, index.chars
     for row in table.rows:
         _x0, top, _x1, bottom = row.bbox
         band = index.in_band(top, bottom)
-        in_row = index.within(row.bbox, band)
-        band = sorted(in_row, key=index.h.__getitem__)
+        in_row = index.within(row.bbox, band, [h[i] for i in band])
+        band = sorted(in_row, key=h.__getitem__)
+        xs = [h[i] for i in band]
         rows.append(
             [
-                None if cell is None else cell_text([index.chars[i] for i in index.within(cell, band)])
+                None if cell is None else cell_text([chars[i] for i in index.within(cell, band, xs)])
                 for cell in row.cells
             ]
         )

@@ -12,11 +12,11 @@ same way with the axes swapped.
 from __future__ import annotations
 
 import itertools
-from collections import defaultdict
-from collections.abc import Iterator, Sequence
+from collections.abc import Sequence
 from operator import attrgetter
 from typing import NamedTuple
 
+import numpy as np
 from pdfplumber.utils.text import LIGATURES
 
 from pipeline.readers.pdf_page import Char
@@ -26,8 +26,7 @@ Y_TOLERANCE = 3
 _UPRIGHT = attrgetter("upright")
 _TOP = attrgetter("top")
 _X0 = attrgetter("x0")
-_X1 = attrgetter("x1")
-_BOTTOM = attrgetter("bottom")
+_LIGATURE_CHARACTERS = frozenset("".join(LIGATURES))  # any character of a ligature pdfplumber spells out
 
 
 class Word(NamedTuple):
@@ -69,20 +68,26 @@ def clusters(items: list, key, tolerance: float) -> list[list]:
     return grouped
 
 
-def _line_words(chars: list[Char], upright: bool) -> Iterator[Word]:
+def _line_words(chars: list[Char], upright: bool) -> list[Word]:
+    return [_merge(run) for run in _runs(chars, upright)]
+
+
+def _runs(chars: list[Char], upright: bool) -> list[list[Char]]:
+    """The characters of one line (in reading order) of each word."""
+    runs: list[list[Char]] = []
     current: list[Char] = []
     previous = None
     for char in chars:
         text = char.text
         if text.isspace():
             if current:
-                yield _merge(current)
+                runs.append(current)
             current, previous = [], None
         elif not text:
             # pdfplumber splits at "punctuation" (none by default), and an empty text is in every string
             if current:
-                yield _merge(current)
-            yield _merge([char])
+                runs.append(current)
+            runs.append([char])
             current, previous = [], None
         elif previous is not None and (
             (char.x0 < previous.x0 or char.x0 > previous.x1 + X_TOLERANCE or abs(char.top - previous.top) > Y_TOLERANCE)
@@ -93,26 +98,33 @@ def _line_words(chars: list[Char], upright: bool) -> Iterator[Word]:
                 or abs(char.x0 - previous.x0) > X_TOLERANCE
             )
         ):
-            yield _merge(current)
+            runs.append(current)
             current, previous = [char], char
         else:
             current.append(char)
             previous = char
     if current:
-        yield _merge(current)
+        runs.append(current)
+    return runs
+
+
+def _text(chars: list[Char]) -> str:
+    """A word's text, ligatures spelt out."""
+    if len(chars) == 1:
+        text = chars[0].text
+        return LIGATURES.get(text, text)
+    text = "".join([c.text for c in chars])
+    if _LIGATURE_CHARACTERS.isdisjoint(text):
+        return text
+    return "".join([LIGATURES.get(c.text, c.text) for c in chars])
 
 
 def _merge(chars: list[Char]) -> Word:
     if len(chars) == 1:
         c = chars[0]
         return Word(LIGATURES.get(c.text, c.text), c.x0, c.top, c.x1, c.bottom)
-    return Word(
-        "".join([LIGATURES.get(c.text, c.text) for c in chars]),
-        min(map(_X0, chars)),
-        min(map(_TOP, chars)),
-        max(map(_X1, chars)),
-        max(map(_BOTTOM, chars)),
-    )
+    x0, top, x1, bottom = list(zip(*chars, strict=True))[1:5]
+    return Word(_text(chars), min(x0), min(top), max(x1), max(bottom))
 
 
 def cell_text(chars: Sequence[Char]) -> str:
@@ -122,30 +134,44 @@ def cell_text(chars: Sequence[Char]) -> str:
     tops = [c.top for c in chars]
     if max(tops) - min(tops) <= Y_TOLERANCE and all(c.upright for c in chars):
         # one line (the usual cell): its words, left to right
-        return " ".join(w.text for w in _line_words(sorted(chars, key=_X0), True))
+        return " ".join([_text(run) for run in _runs(sorted(chars, key=_X0), True)])
     return "\n".join(" ".join(w.text for w in line) for line in clusters(words(chars), _TOP, Y_TOLERANCE))
 
 
 def dedupe_chars(chars: list[Char], tolerance: float = 1) -> list[Char]:
     """Characters without their duplicates (same text, font and size, within ``tolerance`` of each
-    other vertically and horizontally): of each cluster the topmost-leftmost copy stays."""
-    groups: dict[tuple, list[int]] = defaultdict(list)
-    for i, c in enumerate(chars):
-        groups[(c.upright, c.text, c.fontname, c.size)].append(i)
-    kept = []
-    for group in groups.values():
-        if len(group) == 1 or _apart(sorted([chars[i].top for i in group]), tolerance):
-            kept.extend(group)  # the usual case: no two copies on one line
-            continue
-        for line in clusters(group, lambda i: chars[i].top, tolerance):
-            if len(line) == 1 or _apart(sorted(chars[i].x0 for i in line), tolerance):
-                kept.extend(line)
-                continue
-            for cluster in clusters(line, lambda i: chars[i].x0, tolerance):
-                kept.append(min(cluster, key=lambda i: (chars[i].top, chars[i].x0)))
-    return [chars[i] for i in sorted(kept)]
+    other vertically and horizontally): of each cluster the topmost-leftmost copy stays.
+
+    As pdfplumber clusters them, for all characters at once: characters of one kind (text,
+    font, size, uprightness) whose tops chain within the tolerance are a line; characters of a
+    line whose x0 chain within it are copies of one glyph; of these the first by (top, x0)
+    stays (the first in page order where they tie)."""
+    n = len(chars)
+    if n < 2:
+        return list(chars)
+    text, x0, top, _x1, _bottom, size, fontname, upright = zip(*chars, strict=True)
+    kinds: dict[tuple, int] = {}
+    kind = np.array([kinds.setdefault(k, len(kinds)) for k in zip(upright, text, fontname, size, strict=True)])
+    if len(kinds) == n:
+        return list(chars)  # no two characters alike
+    x0, top = np.array(x0), np.array(top)
+    line = _chained(kind, top, tolerance)
+    glyph = _chained(line, x0, tolerance)
+    order = np.lexsort((np.arange(n), x0, top, glyph))
+    first = np.ones(n, dtype=bool)
+    first[1:] = glyph[order[1:]] != glyph[order[:-1]]
+    if first.all():
+        return list(chars)
+    return [chars[i] for i in np.sort(order[first]).tolist()]
 
 
-def _apart(values: list[float], tolerance: float) -> bool:
-    """Whether no two of the (sorted) values are within ``tolerance`` of each other."""
-    return all(b > a + tolerance for a, b in itertools.pairwise(values))
+def _chained(group: np.ndarray, values: np.ndarray, tolerance: float) -> np.ndarray:
+    """For each item, the number of its cluster: items of one group whose values chain within
+    ``tolerance`` (pdfplumber's ``cluster_objects``, for every group at once)."""
+    order = np.lexsort((values, group))
+    group, values = group[order], values[order]
+    starts = np.ones(len(values), dtype=bool)
+    starts[1:] = (group[1:] != group[:-1]) | (values[1:] > values[:-1] + tolerance)
+    cluster = np.empty(len(values), dtype=np.intp)
+    cluster[order] = np.cumsum(starts)
+    return cluster

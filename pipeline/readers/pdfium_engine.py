@@ -23,11 +23,12 @@ import ctypes
 from itertools import pairwise
 from pathlib import Path
 
+import numpy as np
 import pypdfium2 as pdfium
 import pypdfium2.raw as pdfium_c
 
 from pipeline.intermediate import UnreadableDocument
-from pipeline.readers.pdf_page import Char, EngineDocument, PageContent, make_char, make_edge, on_grid
+from pipeline.readers.pdf_page import Char, EngineDocument, PageContent, make_chars, make_edge, on_grid
 
 Matrix = tuple[float, float, float, float, float, float]  # a b c d e f: x' = a x + c y + e, y' = b x + d y + f
 _IDENTITY: Matrix = (1.0, 0.0, 0.0, 1.0, 0.0, 0.0)
@@ -77,14 +78,49 @@ _STANDARD_DESCENT = {
     "Symbol": 0.0,
     "ZapfDingbats": 0.0,
 }
-# FPDFText_GetTextObject and FPDFTextObj_GetFont returning plain addresses, used as cache keys (a
-# ctypes cast of the typed pointer, per character, costs more than the call itself)
-_text_object_address = ctypes.CFUNCTYPE(ctypes.c_void_p, ctypes.c_void_p, ctypes.c_int)(
-    ctypes.cast(pdfium_c.FPDFText_GetTextObject, ctypes.c_void_p).value
-)
-_font_address = ctypes.CFUNCTYPE(ctypes.c_void_p, ctypes.c_void_p)(
-    ctypes.cast(pdfium_c.FPDFTextObj_GetFont, ctypes.c_void_p).value
-)
+
+
+def _untyped(function, restype, *argtypes):
+    """The PDFium function taking and returning plain addresses: ctypes then builds no typed
+    pointer per call (which costs more than the call itself), and an address is a cache key."""
+    return ctypes.CFUNCTYPE(restype, *argtypes)(ctypes.cast(function, ctypes.c_void_p).value)
+
+
+_ADDRESS, _INT = ctypes.c_void_p, ctypes.c_int
+_text_object_address = _untyped(pdfium_c.FPDFText_GetTextObject, _ADDRESS, _ADDRESS, _INT)
+_unicode = _untyped(pdfium_c.FPDFText_GetUnicode, ctypes.c_uint, _ADDRESS, _INT)
+_is_generated = _untyped(pdfium_c.FPDFText_IsGenerated, _INT, _ADDRESS, _INT)
+_char_origin = _untyped(pdfium_c.FPDFText_GetCharOrigin, _INT, _ADDRESS, _INT, _ADDRESS, _ADDRESS)
+_loose_char_box = _untyped(pdfium_c.FPDFText_GetLooseCharBox, _INT, _ADDRESS, _INT, _ADDRESS)
+_char_box = _untyped(pdfium_c.FPDFText_GetCharBox, _INT, _ADDRESS, _INT, _ADDRESS, _ADDRESS, _ADDRESS, _ADDRESS)
+_char_matrix = _untyped(pdfium_c.FPDFText_GetMatrix, _INT, _ADDRESS, _INT, _ADDRESS)
+_char_font_size = _untyped(pdfium_c.FPDFText_GetFontSize, ctypes.c_double, _ADDRESS, _INT)
+_font_address = _untyped(pdfium_c.FPDFTextObj_GetFont, _ADDRESS, _ADDRESS)
+_page_object = _untyped(pdfium_c.FPDFPage_GetObject, _ADDRESS, _ADDRESS, _INT)
+_form_object_count = _untyped(pdfium_c.FPDFFormObj_CountObjects, _INT, _ADDRESS)
+_form_object = _untyped(pdfium_c.FPDFFormObj_GetObject, _ADDRESS, _ADDRESS, ctypes.c_ulong)
+_object_type = _untyped(pdfium_c.FPDFPageObj_GetType, _INT, _ADDRESS)
+_object_matrix = _untyped(pdfium_c.FPDFPageObj_GetMatrix, _INT, _ADDRESS, _ADDRESS)
+_object_bounds = _untyped(pdfium_c.FPDFPageObj_GetBounds, _INT, _ADDRESS, _ADDRESS, _ADDRESS, _ADDRESS, _ADDRESS)
+_draw_mode = _untyped(pdfium_c.FPDFPath_GetDrawMode, _INT, _ADDRESS, _ADDRESS, _ADDRESS)
+_segment_count = _untyped(pdfium_c.FPDFPath_CountSegments, _INT, _ADDRESS)
+_segment = _untyped(pdfium_c.FPDFPath_GetPathSegment, _ADDRESS, _ADDRESS, _INT)
+_segment_type = _untyped(pdfium_c.FPDFPathSegment_GetType, _INT, _ADDRESS)
+_segment_point = _untyped(pdfium_c.FPDFPathSegment_GetPoint, _INT, _ADDRESS, _ADDRESS, _ADDRESS)
+_segment_close = _untyped(pdfium_c.FPDFPathSegment_GetClose, _INT, _ADDRESS)
+
+
+_MOVETO, _BEZIERTO = pdfium_c.FPDF_SEGMENT_MOVETO, pdfium_c.FPDF_SEGMENT_BEZIERTO
+
+
+class _Out:
+    """Output arguments for the untyped functions: ``count`` C values of ``kind`` and their addresses."""
+
+    def __init__(self, kind, count: int):
+        self.values = (kind * count)()
+        self.addresses = [ctypes.addressof(self.values) + i * ctypes.sizeof(kind) for i in range(count)]
+
+
 # fonts PDFium can always draw (its built-in Latin faces): a blank text object in one is whitespace
 _LATIN_FAMILIES = (
     "Times",
@@ -184,24 +220,26 @@ def read_page(page: pdfium.PdfPage, number: int) -> PageContent:
         chars = page_chars(textpage, device, to_page)
     finally:
         textpage.close()
-    edges, spaces, complete = [], [], True
-    bounds = tuple(ctypes.c_float() for _ in range(4))
-    for kind, obj, parent in _objects(page.raw, pdfium_c.FPDFPage_CountObjects, pdfium_c.FPDFPage_GetObject, _IDENTITY):
+    edges, blanks, complete = [], [], True
+    floats, ints = _Out(ctypes.c_float, 4), _Out(ctypes.c_int, 2)
+    page_address = ctypes.cast(page.raw, ctypes.c_void_p).value
+    for kind, obj, parent in _objects(page_address, pdfium_c.FPDFPage_CountObjects(page.raw), _page_object, _IDENTITY):
         if kind == pdfium_c.FPDF_PAGEOBJ_PATH:
-            if _painted(obj):
-                edges.extend(_path_edges(obj, multiply(multiply(_matrix(obj), parent), to_page)))
-        elif _is_blank(obj, bounds):
-            font = pdfium_c.FPDFTextObj_GetFont(obj)
+            if _painted(obj, ints):
+                edges.extend(_path_edges(obj, multiply(multiply(_matrix(obj), parent), to_page), floats))
+        elif _is_blank(obj, floats):
+            font = ctypes.cast(_font_address(obj), pdfium_c.FPDF_FONT)
             if _draws_glyphs(font):
-                spaces.append(_space(obj, font, multiply(_matrix(obj), parent), device, to_page))
+                blanks.append((obj, font, multiply(_matrix(obj), parent)))
             else:
                 complete = False
+    spaces = _spaces(blanks, device, to_page) if blanks else []
     return PageContent(number, on_grid(width), on_grid(height), chars + spaces, edges, complete)
 
 
-def _matrix(obj) -> Matrix:
+def _matrix(obj: int) -> Matrix:
     m = pdfium_c.FS_MATRIX()
-    pdfium_c.FPDFPageObj_GetMatrix(obj, m)
+    _object_matrix(obj, ctypes.addressof(m))
     return (m.a, m.b, m.c, m.d, m.e, m.f)
 
 
@@ -212,11 +250,11 @@ def font_name(font) -> str:
     return buffer.value.decode("utf-8", "replace")
 
 
-def _is_blank(obj, bounds) -> bool:
+def _is_blank(obj: int, floats: _Out) -> bool:
     """A text object without extent: whitespace, or glyphs PDFium has no outline for (it skips both)."""
-    left, bottom, right, top = bounds
-    pdfium_c.FPDFPageObj_GetBounds(obj, left, bottom, right, top)
-    return right.value - left.value < 0.01
+    _object_bounds(obj, *floats.addresses)
+    left, _bottom, right, _top = floats.values
+    return right - left < 0.01
 
 
 def _draws_glyphs(font) -> bool:
@@ -228,21 +266,29 @@ def _draws_glyphs(font) -> bool:
     )
 
 
-def _space(obj, font, matrix: Matrix, device: Matrix, to_page: Matrix) -> Char:
-    """A space at the start of a blank text object (PDFium leaves whitespace-only objects out of
-    its text page; a space still separates the words either side). Its width is not known: 0."""
-    size = ctypes.c_float()
-    pdfium_c.FPDFTextObj_GetFontSize(obj, size)
-    name = font_name(font) if font else ""
-    geometry = _TextGeometry(matrix[:4], size.value, _descent(font, name) * size.value / 1000, name, device, to_page)
-    return geometry.char(" ", matrix[4], matrix[5], 0.0)
+def _spaces(blanks: list[tuple[int, object, Matrix]], device: Matrix, to_page: Matrix) -> list[Char]:
+    """A space at the start of each blank text object (object, font, matrix): PDFium leaves
+    whitespace-only objects out of its text page; a space still separates the words either
+    side. Its width is not known: 0."""
+    geometries, size = [], ctypes.c_float()
+    for obj, font, matrix in blanks:
+        pdfium_c.FPDFTextObj_GetFontSize(ctypes.cast(obj, pdfium_c.FPDF_PAGEOBJECT), size)
+        name = font_name(font) if font else ""
+        descent = _descent(font, name) * size.value / 1000
+        geometries.append(_TextGeometry(matrix[:4], size.value, descent, name, device, to_page))
+    ox, oy = (np.array([matrix[i] for _, _, matrix in blanks]) for i in (4, 5))
+    n = len(blanks)
+    return _boxes([" "] * n, geometries, np.arange(n), ox, oy, np.zeros(n), to_page)
 
 
 class _TextGeometry:
-    """How one text object's characters map to page boxes: a character at ``origin`` (user space)
-    with advance ``w`` spans text-space x from 0 to w and y from descent to descent + font size."""
+    """How one text object's characters map to page boxes: a character at an origin (user space)
+    with advance ``w`` spans text-space x from 0 to w and y from descent to descent + font size.
+    ``columns`` holds what the vectorised steps read (``_COLUMNS``): user space → text space
+    (``back_*``), the page offset of one unit of advance (``ux``, ``uy``) and the box's extent
+    from the origin on the page."""
 
-    __slots__ = ("back", "fontname", "to_page", "upright", "ux", "uy", "x_high", "x_low", "y_high", "y_low")
+    __slots__ = ("columns", "fontname", "upright")
 
     def __init__(
         self,
@@ -255,65 +301,72 @@ class _TextGeometry:
     ):
         a, b, c, d = abcd
         la, lb, lc, ld, _, _ = multiply((a, b, c, d, 0.0, 0.0), to_page[:4] + (0.0, 0.0))
-        self.to_page, self.ux, self.uy = to_page, la, lb  # page offset of one unit of advance
-        self.x_low, self.x_high = sorted((lc * descent, lc * (descent + size)))
-        self.y_low, self.y_high = sorted((ld * descent, ld * (descent + size)))
+        x_low, x_high = sorted((lc * descent, lc * (descent + size)))
+        y_low, y_high = sorted((ld * descent, ld * (descent + size)))
         det = a * d - b * c
-        self.back = (d / det, -c / det, -b / det, a / det) if det else (0.0, 0.0, 0.0, 0.0)  # user space → text space
+        back = (d / det, -c / det, -b / det, a / det) if det else (0.0, 0.0, 0.0, 0.0)
+        self.columns = (*back, la, lb, x_low, x_high, y_low, y_high)
         da, db, dc, dd, _, _ = multiply((a, b, c, d, 0.0, 0.0), device)
         self.fontname, self.upright = fontname, da * dd > 0 and db * dc <= 0
 
-    def right(self, ox: float, oy: float, left: float, bottom: float, right: float, top: float) -> float:
-        """The right edge, in text space from the origin, of a box given in user space."""
-        bx, by = self.back[0], self.back[1]
-        edge = bx * ((right if bx > 0 else left) - ox)
-        return edge + by * ((top if by > 0 else bottom) - oy) if by else edge
 
-    def offset(self, ox: float, oy: float, x: float, y: float) -> tuple[float, float]:
-        """The point (x, y) in text space from the origin (ox, oy)."""
-        bx, by, cx, cy = self.back
-        return bx * (x - ox) + by * (y - oy), cx * (x - ox) + cy * (y - oy)
+_COLUMNS = ("back_xx", "back_xy", "back_yx", "back_yy", "ux", "uy", "x_low", "x_high", "y_low", "y_high")
 
-    def char(self, text: str, ox: float, oy: float, advance: float) -> Char:
-        t = self.to_page
-        px, py = t[0] * ox + t[2] * oy + t[4], t[1] * ox + t[3] * oy + t[5]
-        dx, dy = self.ux * advance, self.uy * advance
-        if dx >= 0:
-            x0, x1 = px + self.x_low, px + self.x_high + dx
-        else:
-            x0, x1 = px + self.x_low + dx, px + self.x_high
-        if dy >= 0:
-            top, bottom = py + self.y_low, py + self.y_high + dy
-        else:
-            top, bottom = py + self.y_low + dy, py + self.y_high
-        return make_char(text, x0, top, x1, bottom, bottom - top, self.fontname, self.upright)
+
+def _columns(geometries: list[_TextGeometry], which: np.ndarray) -> dict[str, np.ndarray]:
+    """Each character's geometry figures, by name, as arrays (``which``: its geometry's index)."""
+    table = np.array([g.columns for g in geometries], dtype=np.float64)[which]
+    return {name: table[:, i] for i, name in enumerate(_COLUMNS)}
+
+
+def _right(g: dict, ox, oy, left, bottom, right, top) -> np.ndarray:
+    """The right edge, in text space from the origin (ox, oy), of boxes given in user space."""
+    bx, by = g["back_xx"], g["back_xy"]
+    edge = bx * (np.where(bx > 0, right, left) - ox)
+    return np.where(by != 0, edge + by * (np.where(by > 0, top, bottom) - oy), edge)
+
+
+def _boxes(texts, geometries, which, ox, oy, advance, to_page: Matrix) -> list[Char]:
+    """The characters at origins (ox, oy) in user space with their advances, as page boxes."""
+    g = _columns(geometries, which)
+    a, b, c, d, e, f = to_page
+    px, py = a * ox + c * oy + e, b * ox + d * oy + f
+    dx, dy = g["ux"] * advance, g["uy"] * advance
+    ahead, down = dx >= 0, dy >= 0
+    x0 = np.where(ahead, px + g["x_low"], px + g["x_low"] + dx)
+    x1 = np.where(ahead, px + g["x_high"] + dx, px + g["x_high"])
+    top = np.where(down, py + g["y_low"], py + g["y_low"] + dy)
+    bottom = np.where(down, py + g["y_high"] + dy, py + g["y_high"])
+    fonts = [(geometries[i].fontname, geometries[i].upright) for i in which.tolist()]
+    return make_chars(texts, x0, top, x1, bottom, bottom - top, fonts)
 
 
 class _Geometries:
-    """The geometry of each text object's characters, shared by objects of one matrix, size and
-    font (many producers make every character an object of its own)."""
+    """The geometry of each text object's characters (``all``, by first use), shared by objects
+    of one matrix, size and font (many producers make every character an object of its own)."""
 
     def __init__(self, raw, device: Matrix, to_page: Matrix):
         self.raw, self.device, self.to_page = raw, device, to_page
-        self.by_object: dict[int, _TextGeometry] = {}
-        self.by_shape: dict[tuple, _TextGeometry] = {}
+        self.all: list[_TextGeometry] = []
+        self.by_object: dict[int, int] = {}  # text object → index in ``all``
+        self.by_shape: dict[tuple, int] = {}
         self.fonts: dict[int, tuple[str, float]] = {}  # font → (name, descent in 1/1000 em)
         self.matrix = pdfium_c.FS_MATRIX()
+        self.matrix_address = ctypes.addressof(self.matrix)
 
-    def of(self, index: int, obj: int) -> _TextGeometry:
+    def of(self, index: int, obj: int) -> int:
         m = self.matrix
-        pdfium_c.FPDFText_GetMatrix(self.raw, index, m)
-        size = pdfium_c.FPDFText_GetFontSize(self.raw, index)
+        _char_matrix(self.raw, index, self.matrix_address)
+        size = _char_font_size(self.raw, index)
         font = (_font_address(obj) or 0) if obj else 0
         shape = (m.a, m.b, m.c, m.d, size, font)
-        geometry = self.by_shape.get(shape)
-        if geometry is None:
+        number = self.by_shape.get(shape)
+        if number is None:
             name, descent = self.font(font)
-            geometry = self.by_shape[shape] = _TextGeometry(
-                shape[:4], size, descent * size / 1000, name, self.device, self.to_page
-            )
-        self.by_object[obj] = geometry
-        return geometry
+            number = self.by_shape[shape] = len(self.all)
+            self.all.append(_TextGeometry(shape[:4], size, descent * size / 1000, name, self.device, self.to_page))
+        self.by_object[obj] = number
+        return number
 
     def font(self, address: int) -> tuple[str, float]:
         known = self.fonts.get(address)
@@ -335,116 +388,131 @@ def _descent(font, name: str) -> float:
 
 
 def page_chars(textpage: pdfium.PdfTextPage, device: Matrix, to_page: Matrix) -> list[Char]:
-    """The page's characters in PDFium's order. A character is placed once the next one is read:
-    PDFium's loose box takes in the glyph's ink, so where the ink reaches past the advance
-    (the next character of the object, on the same baseline, starts inside the box) the
-    character's tight box tells whether to take the next origin as its advance."""
-    raw = textpage.raw
-    raw_address = ctypes.cast(raw, ctypes.c_void_p)
+    """The page's characters in PDFium's order. PDFium is asked per character only what the
+    character needs (its code, text object, origin and loose box; its object's matrix and font
+    once per object); the boxes are then computed for all characters at once."""
+    raw = ctypes.cast(textpage.raw, ctypes.c_void_p).value
     geometries = _Geometries(raw, device, to_page)
     known = geometries.by_object
-    is_generated, unicode_of, origin_of, loose_box_of = (
-        pdfium_c.FPDFText_IsGenerated,
-        pdfium_c.FPDFText_GetUnicode,
-        pdfium_c.FPDFText_GetCharOrigin,
-        pdfium_c.FPDFText_GetLooseCharBox,
-    )
-    x, y, loose = ctypes.c_double(), ctypes.c_double(), pdfium_c.FS_RECTF()
-    chars: list[Char] = []
-    pending = None  # (text, origin x, origin y, text object, geometry, advance, index) of the character to place
-    for index in range(textpage.count_chars()):
-        code = unicode_of(raw, index)
-        if code in _MAYBE_GENERATED and is_generated(raw, index) == 1:
+    count = textpage.count_chars()
+    # PDFium writes each character's origin and loose box (left, top, right, bottom) straight into these
+    origins, boxes = (ctypes.c_double * (2 * count))(), (ctypes.c_float * (4 * count))()
+    origin_at, box_at = ctypes.addressof(origins), ctypes.addressof(boxes)
+    texts: list[str] = []
+    indices, objects, which = [], [], []  # of each character read: index, text object, geometry
+    last = (None, None, None)  # text object and origin of the last character read
+    n = 0
+    for index in range(count):
+        code = _unicode(raw, index)
+        if code in _MAYBE_GENERATED and _is_generated(raw, index) == 1:
             continue
-        obj = _text_object_address(raw_address, index) or 0
-        origin_of(raw, index, x, y)
-        ox, oy = x.value, y.value
+        obj = _text_object_address(raw, index) or 0
+        _char_origin(raw, index, origin_at + 16 * n, origin_at + 16 * n + 8)
+        here = (obj, origins[2 * n], origins[2 * n + 1])
         text = "-" if code == _HYPHEN_MARK else chr(code)
-        if pending is not None:
-            if pending[3] != obj:
-                chars.append(pending[4].char(pending[0], pending[1], pending[2], pending[5]))
-            elif pending[1] == ox and pending[2] == oy:
-                pending = (pending[0] + text, *pending[1:])  # a piece of a ligature PDFium split up
-                continue
-            else:
-                chars.append(_placed(raw, pending, ox, oy))
-        geometry = known.get(obj) or geometries.of(index, obj)
-        loose_box_of(raw, index, loose)
-        advance = geometry.right(ox, oy, loose.left, loose.bottom, loose.right, loose.top)
-        pending = (text, ox, oy, obj, geometry, advance if advance > 0 else 0.0, index)
-    if pending is not None:
-        chars.append(pending[4].char(pending[0], pending[1], pending[2], pending[5]))
-    return chars
+        if here == last:
+            texts[-1] += text  # a piece of a ligature PDFium split up
+            continue
+        geometry = known.get(obj)
+        if geometry is None:
+            geometry = geometries.of(index, obj)
+        _loose_char_box(raw, index, box_at + 16 * n)
+        texts.append(text)
+        indices.append(index)
+        objects.append(obj)
+        which.append(geometry)
+        last = here
+        n += 1
+    if not n:
+        return []
+    ox, oy = np.ctypeslib.as_array(origins)[: 2 * n].reshape(n, 2).T
+    left, top, right, bottom = np.ctypeslib.as_array(boxes)[: 4 * n].reshape(n, 4).astype(np.float64).T
+    which = np.array(which)
+    advance = _advances(raw, geometries.all, indices, np.array(objects), which, ox, oy, left, bottom, right, top)
+    return _boxes(texts, geometries.all, which, ox, oy, advance, to_page)
 
 
-def _placed(raw, pending: tuple, nx: float, ny: float) -> Char:
-    """The pending character, followed in its text object by one with its origin at (nx, ny)."""
-    text, ox, oy, _obj, geometry, advance, index = pending
-    along, across = geometry.offset(ox, oy, nx, ny)
-    if abs(across) < 0.01 and 0 < along < advance - 0.001 and _overhangs(raw, index, geometry, ox, oy, advance):
-        advance = along
-    return geometry.char(text, ox, oy, advance)
+def _advances(raw, geometries, indices, objects, which, ox, oy, left, bottom, right, top) -> np.ndarray:
+    """Each character's advance: the right edge of its loose box in text space, except where
+    PDFium's loose box takes in ink reaching past the advance: when the next character of the
+    object, on the same baseline, starts inside the box and the character's tight box reaches
+    the loose box's edge, the next origin gives the advance."""
+    g = _columns(geometries, which)
+    advance = _right(g, ox, oy, left, bottom, right, top)
+    advance = np.where(advance > 0, advance, 0.0)
+    followed = np.flatnonzero(objects[:-1] == objects[1:])  # by a character of the same object
+    nx, ny = ox[followed + 1] - ox[followed], oy[followed + 1] - oy[followed]
+    along = g["back_xx"][followed] * nx + g["back_xy"][followed] * ny
+    across = g["back_yx"][followed] * nx + g["back_yy"][followed] * ny
+    inside = (np.abs(across) < 0.01) & (along > 0) & (along < advance[followed] - 0.001)
+    candidates, along = followed[inside], along[inside]
+    if len(candidates):
+        tight = np.array([_tight_box(raw, indices[i]) for i in candidates.tolist()]).reshape(-1, 4)
+        t_left, t_bottom, t_right, t_top = tight.T
+        of_candidates = {name: column[candidates] for name, column in g.items()}
+        reach = _right(of_candidates, ox[candidates], oy[candidates], t_left, t_bottom, t_right, t_top)
+        overhangs = (t_right > t_left) & (reach >= advance[candidates] - 0.001)
+        advance[candidates[overhangs]] = along[overhangs]
+    return advance
 
 
-def _overhangs(raw, index: int, geometry: _TextGeometry, ox: float, oy: float, advance: float) -> bool:
-    """Whether the glyph's ink (its tight box) reaches the right edge of its loose box."""
-    left, right, bottom, top = (ctypes.c_double() for _ in range(4))
-    pdfium_c.FPDFText_GetCharBox(raw, index, left, right, bottom, top)
-    return (
-        right.value > left.value
-        and geometry.right(ox, oy, left.value, bottom.value, right.value, top.value) >= advance - 0.001
-    )
+def _tight_box(raw: int, index: int) -> tuple[float, float, float, float]:
+    """The character's tight box (its glyph's ink) in user space: left, bottom, right, top."""
+    out = _Out(ctypes.c_double, 4)
+    _char_box(raw, index, *out.addresses)
+    left, right, bottom, top = out.values
+    return left, bottom, right, top
 
 
-def _objects(holder, count, get, matrix: Matrix, depth: int = 0):
+def _objects(holder: int, count: int, get, matrix: Matrix, depth: int = 0) -> list[tuple[int, int, Matrix]]:
     """(type, object, the matrix of the form holding it) of every text and path object, inside forms too."""
     kinds = (pdfium_c.FPDF_PAGEOBJ_TEXT, pdfium_c.FPDF_PAGEOBJ_PATH)
-    for i in range(count(holder)):
+    found = []
+    for i in range(count):
         obj = get(holder, i)
-        kind = pdfium_c.FPDFPageObj_GetType(obj)
+        kind = _object_type(obj)
         if kind in kinds:
-            yield kind, obj, matrix
+            found.append((kind, obj, matrix))
         elif kind == pdfium_c.FPDF_PAGEOBJ_FORM and depth < 15:
-            yield from _objects(
-                obj,
-                pdfium_c.FPDFFormObj_CountObjects,
-                pdfium_c.FPDFFormObj_GetObject,
-                multiply(_matrix(obj), matrix),
-                depth + 1,
-            )
+            inner = multiply(_matrix(obj), matrix)
+            found.extend(_objects(obj, _form_object_count(obj), _form_object, inner, depth + 1))
+    return found
 
 
-def _path_edges(obj, matrix: Matrix) -> list[dict]:
-    return [e for subpath in _subpaths(obj, matrix) for e in _subpath_edges(subpath) if e is not None]
+def _path_edges(obj: int, matrix: Matrix, floats: _Out) -> list[dict]:
+    return [e for subpath in _subpaths(obj, matrix, floats) for e in _subpath_edges(subpath) if e is not None]
 
 
-def _painted(obj) -> bool:
-    fill, stroke = ctypes.c_int(), ctypes.c_int()
-    pdfium_c.FPDFPath_GetDrawMode(obj, fill, stroke)
-    return bool(fill.value or stroke.value)
+def _painted(obj: int, ints: _Out) -> bool:
+    _draw_mode(obj, *ints.addresses)
+    fill, stroke = ints.values
+    return bool(fill or stroke)
 
 
-def _subpaths(obj, matrix: Matrix) -> list[list[tuple[str, tuple[float, float]]]]:
+def _subpaths(obj: int, matrix: Matrix, floats: _Out) -> list[list[tuple[str, tuple[float, float]]]]:
     """The path as pdfminer sees it: subpaths of (operator, end point in page coordinates), a close as "h"."""
-    x, y = ctypes.c_float(), ctypes.c_float()
+    x, y = floats.addresses[:2]
+    values = floats.values
+    a, b, c, d, e, f = matrix
     subpaths: list[list[tuple[str, tuple[float, float]]]] = []
     bezier = 0
-    for i in range(pdfium_c.FPDFPath_CountSegments(obj)):
-        segment = pdfium_c.FPDFPath_GetPathSegment(obj, i)
-        kind = pdfium_c.FPDFPathSegment_GetType(segment)
-        pdfium_c.FPDFPathSegment_GetPoint(segment, x, y)
-        point = _apply(matrix, x.value, y.value)
-        if kind == pdfium_c.FPDF_SEGMENT_MOVETO or not subpaths:
+    for i in range(_segment_count(obj)):
+        segment = _segment(obj, i)
+        kind = _segment_type(segment)
+        _segment_point(segment, x, y)
+        px, py = values[0], values[1]
+        point = (a * px + c * py + e, b * px + d * py + f)  # as ``_apply``
+        if kind == _MOVETO or not subpaths:
             subpaths.append([("m", point)])
             bezier = 0
-        elif kind == pdfium_c.FPDF_SEGMENT_BEZIERTO:
+        elif kind == _BEZIERTO:
             bezier += 1
             if bezier % 3:
                 continue  # a control point: pdfminer keeps only the curve's end point
             subpaths[-1].append(("c", point))
         else:
             subpaths[-1].append(("l", point))
-        if pdfium_c.FPDFPathSegment_GetClose(segment):
+        if _segment_close(segment):
             subpaths[-1].append(("h", subpaths[-1][0][1]))
     return [s for s in subpaths if len(s) > 1]
 
