@@ -61,7 +61,14 @@ def geography_fingerprint() -> str:
 def dbt_project_fingerprint() -> str:
     """Every source file of the dbt project, and the dbt versions that read it."""
     sources = [p for p in DBT_PROJECT_DIR.iterdir() if p.name not in _DBT_GENERATED]
-    files = sorted(f for p in sources for f in ([p] if p.is_file() else p.rglob("*")) if f.is_file())
+    files = sorted(
+        f
+        for p in sources
+        for f in ([p] if p.is_file() else p.rglob("*"))
+        # Python's byte-code caches (sqlfluff's templater imports sqlfluff_libs/ during a lint) are
+        # written, never read as source: a lint between two builds must not force a full refresh
+        if f.is_file() and "__pycache__" not in f.relative_to(DBT_PROJECT_DIR).parts
+    )
     return source_fingerprint(
         DBT_PROJECT_DIR, files, f"dbt-core {version('dbt-core')}", f"dbt-duckdb {version('dbt-duckdb')}"
     )

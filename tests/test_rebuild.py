@@ -148,3 +148,18 @@ def test_the_definitions_load_from_a_fresh_clone_after_prepare(tmp_path):
     after = subprocess.run(load, cwd=clone, env=env, capture_output=True, text=True, timeout=300)
     assert after.returncode == 0, after.stderr[-2000:]
     assert "['dbt', 'parsing', 'paths', 'published']" in after.stdout
+
+
+def test_a_byte_code_cache_in_the_dbt_project_is_not_a_change(monkeypatch, tmp_path):
+    """sqlfluff's templater imports dbt_project/sqlfluff_libs/ and Python writes __pycache__ beside
+    it: in a fresh clone that happened between two builds and forced a full refresh."""
+    project = tmp_path / "dbt_project"
+    (project / "macros").mkdir(parents=True)
+    (project / "macros" / "a.sql").write_text("select 1\n")
+    monkeypatch.setattr(rebuild, "DBT_PROJECT_DIR", project)
+    before = rebuild.dbt_project_fingerprint()
+    (project / "sqlfluff_libs" / "__pycache__").mkdir(parents=True)
+    (project / "sqlfluff_libs" / "__pycache__" / "libs.cpython-311.pyc").write_bytes(b"\0cache")
+    assert rebuild.dbt_project_fingerprint() == before
+    (project / "macros" / "a.sql").write_text("select 2\n")
+    assert rebuild.dbt_project_fingerprint() != before
