@@ -10,7 +10,9 @@ BIN = Path(sys.executable).parent
 
 
 def _run(*command: str) -> subprocess.CompletedProcess:
-    return subprocess.run(command, cwd=REPO, capture_output=True, text=True, timeout=300, check=False)
+    # a guard against a hung linter, not a timing: sqlfluff takes about 30 s alone, and several
+    # minutes while the other test worker builds warehouses and reads scans beside it
+    return subprocess.run(command, cwd=REPO, capture_output=True, text=True, timeout=900, check=False)
 
 
 def test_ruff_finds_nothing():
