@@ -39,10 +39,11 @@ def pdf(content: bytes, pages_tree: bytes | None = None, filters: int = 1) -> by
         b"<< /Length %d /Filter [%s] >>\nstream\n" % (len(stream), names.encode()) + stream + b"\nendstream",
         b"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>",
     ]
-    return _assemble(objects)
+    return assemble_pdf(objects)
 
 
-def _assemble(objects: list[bytes]) -> bytes:
+def assemble_pdf(objects: list[bytes]) -> bytes:
+    """A PDF file of these numbered objects (object 1 the catalogue), with its cross-reference table."""
     out = bytearray(b"%PDF-1.4\n")
     offsets = []
     for number, body in enumerate(objects, start=1):
@@ -68,7 +69,7 @@ def deep_page_tree(depth: int) -> bytes:
     )
     text = b"BT /F1 12 Tf 72 700 Td (deep) Tj ET"
     objects.append(b"<< /Length %d >>\nstream\n" % len(text) + text + b"\nendstream")
-    return _assemble(objects)
+    return assemble_pdf(objects)
 
 
 def flate_bomb(decompressed: int) -> bytes:
@@ -85,7 +86,7 @@ def flate_bomb(decompressed: int) -> bytes:
         b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] /Contents 4 0 R >>",
         body,
     ]
-    return _assemble(objects)
+    return assemble_pdf(objects)
 
 
 def dense_page(characters: int) -> bytes:

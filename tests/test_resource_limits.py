@@ -17,6 +17,7 @@ from pathlib import Path
 import duckdb
 import pytest
 
+from bench.hostile_attacks import assemble_pdf
 from pipeline import readers
 from pipeline.discover import discover_raw_files
 from pipeline.shards import parse_shard, shard_db, shard_of
@@ -27,21 +28,8 @@ from tests.conftest import RAW
 SAMPLE = sorted(RAW.glob("*.txt"))[0]
 
 
-def _pdf(objects: list[bytes]) -> bytes:
-    out = bytearray(b"%PDF-1.4\n")
-    offsets = []
-    for number, body in enumerate(objects, start=1):
-        offsets.append(len(out))
-        out += b"%d 0 obj\n" % number + body + b"\nendobj\n"
-    xref = len(out)
-    out += b"xref\n0 %d\n0000000000 65535 f \n" % (len(objects) + 1)
-    out += b"".join(b"%010d 00000 n \n" % o for o in offsets)
-    out += b"trailer\n<< /Size %d /Root 1 0 R >>\nstartxref\n%d\n%%%%EOF\n" % (len(objects) + 1, xref)
-    return bytes(out)
-
-
 def _one_page_pdf(stream: bytes, filters: str) -> bytes:
-    return _pdf(
+    return assemble_pdf(
         [
             b"<< /Type /Catalog /Pages 2 0 R >>",
             b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
