@@ -62,7 +62,7 @@
         'factor_10000_low': 9000,
         'factor_10000_high': 11000,
     } -%}
-    {#- narrative_decimals: a sentence states its amounts in 万元 to two decimals (“633.02万元”); the
+    {#- narrative_decimals: a sentence states its amounts in 万元 to two decimals (“1234.56万元”); the
             staged narrative facts keep the value, not the digits it was printed with.
         unknown_table_decimals: a table whose cells the parser found no figure in (printed_decimals
             NULL) but whose figures were read elsewhere: the common template's 2 decimals.

@@ -1,10 +1,10 @@
 """What a final-accounts (决算) narrative states about the budget against the actual.
 
 - per 一般公共预算 item: “1、一般公共服务支出（类）财政事务（款）行政运行（项）。主要用于：…。
-  年初预算为 1560.05 万元，支出决算为 1511.89 万元，完成年初预算的 96.91%。决算数小于预算数的主要原因：…”,
+  年初预算为 100.00 万元，支出决算为 95.00 万元，完成年初预算的 95.00%。决算数小于预算数的主要原因：…”,
   and the same sentence for the whole 一般公共预算财政拨款支出 (the item ``total``);
-- the “三公” sentence: “三公”经费财政拨款支出年初预算为 2.85 万元，支出决算为 0.39 万元，完成预算的 13.68%
-  (or “支出决算为 0.16 万元，完成预算 0 万元的 0%”), each part's 决算 and 完成%, and the change on last year;
+- the “三公” sentence: “三公”经费财政拨款支出年初预算为 4.00 万元，支出决算为 1.00 万元，完成预算的 25.00%
+  (or “支出决算为 1.00 万元，完成预算 0 万元的 0%”), each part's 决算 and 完成%, and the change on last year;
 - 机关运行经费 as executed, 政府采购 as awarded (以合同签订为准), and 绩效自评 (projects, amount, score).
 
 Facts are NarrativeFacts: ``fact_kind`` ``execution`` with ``fact_key`` ``<item>|<measure>``, the item
@@ -75,7 +75,7 @@ _THREE_PUBLIC_REASONS: list[tuple[str, str]] = [
     ("change_reason", r"(?:增加|减少|增长|下降|上升)的主要原因"),
 ]
 # each item's change on last year, after the whole's: “其中：因公出国（境）费支出与上一年度持平；…
-# 公务接待费支出决算减少 0.15 万元”
+# 公务接待费支出决算减少 1.00 万元”
 _THREE_PUBLIC_ITEMS: list[tuple[str, str]] = [
     ("overseas", r"因公出国[（(]境[)）]费(?:用)?"),
     ("vehicle", r"公务用车购置及运行(?:维护)?费"),
