@@ -430,8 +430,11 @@ def explain(
                 documents[path] = read_document(path)
             block = next((b for b in documents[path].blocks if b.line == line and b.page == page), None)
             printed = f": {' | '.join(c for c in block.cells if c)}" if block else ""
-            if block is not None and block.confidence is not None:
-                place += f" (read by OCR, confidence {block.confidence:.2f})"
+            confidence = row.get("ocr_confidence") if row.get("read_method") == "ocr" else None
+            if confidence is None and block is not None:
+                confidence = block.confidence
+            if confidence is not None:
+                place += f" (read by OCR, confidence {confidence:.2f})"
         print(inert(f"{'source':>28}: {row['file_name']} {place}{printed}"))
     return 0
 

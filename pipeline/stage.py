@@ -48,6 +48,8 @@ SUBJECT_KINDS = {
 # the OCR engine's confidence (0–1) in the row or sentence it came from
 PROVENANCE: dict[str, pl.DataType] = {"read_method": pl.String, "ocr_confidence": pl.Float64}
 FACT_TABLES = ("subject_amounts", "line_items", "budget_changes", "narrative_facts")
+# the staged tables whose rows say how they were read: the facts and the tables they come from
+READ_TABLES = ("tables", *FACT_TABLES)
 
 SCHEMAS: dict[str, dict[str, pl.DataType]] = {
     "documents": {
@@ -83,6 +85,7 @@ SCHEMAS: dict[str, dict[str, pl.DataType]] = {
         "source_line": pl.Int32,
         "page": pl.Int32,
         "printed_decimals": pl.Int32,
+        **PROVENANCE,
     },
     "subject_amounts": {
         "document_id": pl.String,
@@ -418,7 +421,7 @@ def stage_read_document(doc: IntermediateDocument, base: dict, staged: StagedDoc
             "parse_problems": _frame("parse_problems", [{"document_id": doc_id, "problem": p} for p in problems]),
         }
     )
-    for name in FACT_TABLES:
+    for name in READ_TABLES:
         staged.frames[name] = _with_provenance(staged.frames[name], doc)
     return staged
 

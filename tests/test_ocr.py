@@ -138,6 +138,48 @@ def test_every_fact_of_an_ocr_page_carries_how_it_was_read_and_the_engines_confi
     }
 
 
+def test_every_mart_row_says_how_its_figures_were_read(sql):
+    """Provenance reaches the tables analysts read: each row of a fct_* table (and the other tables
+    that trace rows to a page) says whether any of its figures was read by OCR, with the lowest
+    confidence among them; mart_unit_year counts the unit-year's OCR'd pages."""
+    traced = [
+        table
+        for (table,) in sql(
+            "select table_name from duckdb_columns() where schema_name = 'main' and column_name = 'read_method'"
+        )
+    ]
+    assert {"fct_appropriation", "fct_table_line", "fct_three_public", "fct_budget_change"} <= set(traced)
+    for table in traced:
+        by_file = {
+            file: (methods, low, high)
+            for file, methods, low, high in sql(
+                f"select file_name, list(distinct read_method order by read_method), min(ocr_confidence), "
+                f"max(ocr_confidence) from {table} join document_status using (document_id) group by file_name"
+            )
+        }
+        if "scanned.pdf" in by_file:  # every page of it is an image
+            methods, low, high = by_file["scanned.pdf"]
+            assert methods == ["ocr"] and 0 < low <= high <= 1, (table, by_file)
+        if table in ("fct_table_line", "fct_document_table"):  # rows of its page 1 (OCR) and of its text pages
+            assert by_file["misprint_scanned_page_1.pdf"][0] == ["ocr", "text"], table
+    for table, rows in [
+        (
+            t,
+            sql(
+                f"select read_method, ocr_confidence, page from {t} join document_status using (document_id) "
+                "where file_name = 'misprint_scanned_page_1.pdf'"
+            ),
+        )
+        for t in ("fct_table_line", "fct_document_table")
+    ]:
+        for method, confidence, page in rows:
+            assert (method, confidence is None) == (("ocr", False) if page == 1 else ("text", True)), (table, page)
+    assert sql(
+        "select file_name, u.pages_ocr = d.pages_ocr from mart_unit_year u join document_status d using (document_id) "
+        "order by file_name"
+    ) == [("misprint_scanned_page_1.pdf", True), ("scanned.pdf", True)]
+
+
 def test_a_figure_failing_its_sums_on_an_ocr_page_makes_the_document_partial_with_a_correction_proposed(sql):
     status, reason, pages_ocr = sql(
         "select status, reason, pages_ocr from document_status where file_name = 'misprint_scanned_page_1.pdf'"

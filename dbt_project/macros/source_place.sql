@@ -17,3 +17,18 @@
 {% macro source_place(page, line) -%}
     coalesce('page ' || cast({{ page }} as varchar) || ' row ' || cast({{ line }} as varchar), 'line ' || cast({{ line }} as varchar))
 {%- endmacro %}
+
+{#- How a row aggregated from several figures was read: 'ocr' when any of them came from a page read
+    by OCR, with the lowest OCR confidence among them; else 'text'. -#}
+{% macro read_provenance(prefix='', where=none) -%}
+    {%- set only = ' filter (where ' ~ where ~ ')' if where else '' -%}
+    case when bool_or({{ prefix }}read_method = 'ocr'){{ only }} then 'ocr' else 'text' end as read_method,
+    min({{ prefix }}ocr_confidence){{ only }} as ocr_confidence
+{%- endmacro %}
+
+{#- The same for a row joined from parts that each carry read_method and ocr_confidence (NULL where
+    the part is missing). -#}
+{% macro joined_provenance(parts) -%}
+    case when 'ocr' in ({{ parts | join('.read_method, ') }}.read_method) then 'ocr' else 'text' end as read_method,
+    least({{ parts | join('.ocr_confidence, ') }}.ocr_confidence) as ocr_confidence
+{%- endmacro %}

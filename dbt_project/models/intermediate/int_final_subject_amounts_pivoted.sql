@@ -22,6 +22,7 @@ pivoted as (
         any_value(subject_name) as subject_name,
         any_value(source_line) as source_line,
         any_value(page) as page,
+        {{ read_provenance() }},
         {{ pivot('measure', measures, 'amount_wan') }}
     from amounts
     group by document_id, unit_key, year, table_kind, row_seq

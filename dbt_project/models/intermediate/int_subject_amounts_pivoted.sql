@@ -26,6 +26,7 @@ pivoted as (
         any_value(amounts.project_name) as project_name,
         any_value(amounts.source_line) as source_line,
         any_value(amounts.page) as page,
+        {{ read_provenance('amounts.') }},
         {{ pivot('measure', var('subject_measures'), 'amount_wan') }}
     from amounts
     inner join documents on amounts.document_id = documents.document_id

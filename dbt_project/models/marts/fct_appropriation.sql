@@ -43,7 +43,8 @@ final as (
         cast(income.nonfiscal_carryover_wan as decimal(20, 6)) as nonfiscal_carryover_wan,
         coalesce(expenditure.document_id, income.document_id) as document_id,
         coalesce(expenditure.source_line, income.source_line) as source_line,
-        case when expenditure.source_line is not null then expenditure.page else income.page end as page
+        case when expenditure.source_line is not null then expenditure.page else income.page end as page,
+        {{ joined_provenance(['expenditure', 'income']) }}
     from expenditure
     full outer join income
         on expenditure.document_id = income.document_id

@@ -14,7 +14,8 @@ pivoted as (
         year,
         document_id,
         {{ pivot('fact_key', var('narrative_facts')['assets'], 'value') }},
-        {{ first_source_place() }}
+        {{ first_source_place() }},
+        {{ read_provenance() }}
     from facts
     group by unit_key, year, document_id
 
@@ -25,10 +26,12 @@ final as (
     select
         unit_key,
         cast(year as integer) as year,
-        * exclude (unit_key, year, document_id, source_line, page),
+        * exclude (unit_key, year, document_id, source_line, page, read_method, ocr_confidence),
         document_id,
         source_line,
-        page
+        page,
+        read_method,
+        ocr_confidence
     from pivoted
 
 )

@@ -34,7 +34,9 @@ final as (
         changes.sentence,
         changes.document_id,
         changes.source_line,
-        changes.page
+        changes.page,
+        changes.read_method,
+        changes.ocr_confidence
     from changes
     inner join documents on changes.document_id = documents.document_id
 

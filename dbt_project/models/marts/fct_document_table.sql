@@ -28,7 +28,9 @@ final as (
         tables.is_empty,
         tables.has_empty_statement,
         tables.source_line,
-        tables.page
+        tables.page,
+        tables.read_method,
+        tables.ocr_confidence
     from tables
     inner join documents on tables.document_id = documents.document_id and not documents.status = 'duplicate'
 

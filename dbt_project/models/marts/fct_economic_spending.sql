@@ -34,7 +34,9 @@ basic as (
         public_wan,
         document_id,
         source_line,
-        page
+        page,
+        read_method,
+        ocr_confidence
     from pivoted
     where table_kind = 'basic_expenditure' and row_kind = 'subject'
 
@@ -47,7 +49,8 @@ project_columns as (
         substr(amounts.measure, 6) as subject_code,
         max(case when amounts.row_kind = 'total' then amounts.amount_wan end) as stated_wan,
         sum(case when amounts.row_kind = 'subject' and amounts.project_name is not null then amounts.amount_wan end) as summed_wan,
-        {{ first_source_place('amounts.') }}
+        {{ first_source_place('amounts.') }},
+        {{ read_provenance('amounts.') }}
     from amounts
     where amounts.table_kind = 'project_expenditure' and amounts.measure like 'econ_%'
     group by amounts.document_id, substr(amounts.measure, 6)
@@ -66,7 +69,9 @@ project as (
         cast(null as decimal(20, 6)) as public_wan,
         project_columns.document_id,
         project_columns.source_line,
-        project_columns.page
+        project_columns.page,
+        project_columns.read_method,
+        project_columns.ocr_confidence
     from project_columns
     inner join documents on project_columns.document_id = documents.document_id
     where coalesce(project_columns.stated_wan, project_columns.summed_wan) is not null
@@ -85,7 +90,9 @@ final as (
         cast(public_wan as decimal(20, 6)) as public_wan,
         document_id,
         source_line,
-        page
+        page,
+        read_method,
+        ocr_confidence
     from (
         select * from basic
         union all

@@ -58,7 +58,8 @@ final as (
         cast(expenditure.closing_balance_wan as decimal(20, 6)) as closing_balance_wan,
         expenditure.document_id,
         expenditure.source_line,
-        expenditure.page
+        expenditure.page,
+        {{ joined_provenance(['expenditure', 'income']) }}
     from expenditure
     left join income
         on expenditure.table_kind = 'expenditure'

@@ -43,7 +43,8 @@ from_table as (
                 max(case when measure = '{{ stage }}' and item_key = '{{ key }}' then amount_wan end) as {{ stage }}_{{ column }},
             {%- endfor %}
         {%- endfor %}
-        {{ first_source_place() }}
+        {{ first_source_place() }},
+        {{ read_provenance() }}
     from items
     group by document_id
 
@@ -53,7 +54,8 @@ from_text as (
 
     select
         document_id,
-        {{ pivot('fact_key', var('narrative_facts')['final_three_public'], 'value') }}
+        {{ pivot('fact_key', var('narrative_facts')['final_three_public'], 'value') }},
+        {{ read_provenance() }}
     from facts
     group by document_id
 
@@ -90,7 +92,8 @@ final as (
         tables.is_table_empty,
         documents.document_id,
         from_table.source_line,
-        from_table.page
+        from_table.page,
+        {{ joined_provenance(['from_table', 'from_text']) }}
     from documents
     left join from_table on documents.document_id = from_table.document_id
     left join from_text on documents.document_id = from_text.document_id

@@ -14,7 +14,8 @@ final as (
         cast(year as integer) as year,
         {{ pivot('fact_key', var('narrative_facts')['performance'], 'value') }},
         document_id,
-        {{ first_source_place() }}
+        {{ first_source_place() }},
+        {{ read_provenance() }}
     from facts
     group by unit_key, year, document_id
 

@@ -24,7 +24,9 @@ final as (
         cast(social_security_fund_wan as decimal(20, 6)) as social_security_fund_wan,
         document_id,
         source_line,
-        page
+        page,
+        read_method,
+        ocr_confidence
     from pivoted
 
 )

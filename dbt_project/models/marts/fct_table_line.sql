@@ -23,7 +23,9 @@ final as (
         measure,
         cast(amount_wan as decimal(20, 6)) as amount_wan,
         source_line,
-        page
+        page,
+        read_method,
+        ocr_confidence
     from items
 
 )

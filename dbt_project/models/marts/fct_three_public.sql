@@ -22,7 +22,9 @@ from_table as (
         document_id,
         {{ pivot('item_key', var('three_public_items'), 'amount_wan') }},
         -- the 三公 rows, not the 行政经费 / 会议费 / 培训费 printed beside them
-        {{ first_source_place(where="item_key in ('" ~ var('three_public_items').keys() | join("', '") ~ "')") }}
+        {%- set items_of_three_public = "item_key in ('" ~ var('three_public_items').keys() | join("', '") ~ "')" %}
+        {{ first_source_place(where=items_of_three_public) }},
+        {{ read_provenance(where=items_of_three_public) }}
     from items
     group by unit_key, year, document_id
 
@@ -32,7 +34,8 @@ from_text as (
 
     select
         document_id,
-        max(case when fact_key = 'total' then value end) as narrative_total_wan
+        max(case when fact_key = 'total' then value end) as narrative_total_wan,
+        {{ read_provenance(where="fact_key = 'total'") }}
     from facts
     group by document_id
 
@@ -52,7 +55,8 @@ final as (
         cast(from_text.narrative_total_wan as decimal(20, 6)) as narrative_total_wan,
         from_table.document_id,
         from_table.source_line,
-        from_table.page
+        from_table.page,
+        {{ joined_provenance(['from_table', 'from_text']) }}
     from from_table
     left join from_text on from_table.document_id = from_text.document_id
 

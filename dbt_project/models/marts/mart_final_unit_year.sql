@@ -160,7 +160,8 @@ joined as (
         cast(stated.performance_average_points as decimal(20, 2)) as performance_average_points,
         cast(stated.vehicle_count as integer) as vehicle_count,
         cast(stated.equipment_over_100w_count as integer) as equipment_over_100w_count,
-        documents.document_id
+        documents.document_id,
+        cast(documents.pages_ocr as integer) as pages_ocr
     from documents
     left join units on documents.unit_key = units.unit_key
     left join summary on documents.document_id = summary.document_id

@@ -31,6 +31,8 @@ stated as (
         document_id,
         source_line,
         page,
+        read_method,
+        ocr_confidence,
         case
             when item_kind = 'basic' and section = 'expenditure' then 'basic_wan'
             when item_kind = 'project' and section = 'expenditure' then 'project_wan'
@@ -80,7 +82,9 @@ final as (
         document_id,
         previous_document_id,
         source_line,
-        page
+        page,
+        read_method,
+        ocr_confidence
     from published
 
 )

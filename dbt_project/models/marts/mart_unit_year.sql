@@ -27,6 +27,18 @@ narrative_source as (
 
 ),
 
+-- pages read by OCR in the unit-year's documents (its tables and its narrative, one file or two)
+ocr_pages as (
+
+    select
+        unit_key,
+        year,
+        sum(pages_ocr) as pages_ocr
+    from current_documents
+    group by unit_key, year
+
+),
+
 units as (
 
     select * from {{ ref('dim_unit') }}
@@ -228,6 +240,7 @@ final as (
         cast(narrative.authorized_staff as integer) as authorized_staff,
         cast(narrative.actual_staff as integer) as actual_staff,
         documents.document_id,
+        cast(coalesce(ocr_pages.pages_ocr, 0) as integer) as pages_ocr,
         stated_prior.basic_prior_wan,
         stated_prior.project_prior_wan,
         -- “三公经费预算比上年增加 X” often omits this year's figure: take it from the 三公 table
@@ -246,6 +259,7 @@ final as (
     left join narrative on narrative_source.narrative_document_id = narrative.document_id
     left join three_public on documents.document_id = three_public.document_id
     left join stated_prior on narrative_source.narrative_document_id = stated_prior.document_id
+    left join ocr_pages on documents.unit_key = ocr_pages.unit_key and documents.year = ocr_pages.year
 
 ),
 

@@ -21,7 +21,9 @@ final as (
         has_empty_statement,
         source_line,
         page,
-        printed_decimals
+        printed_decimals,
+        read_method,
+        ocr_confidence
     from source
 
 )
