@@ -15,6 +15,7 @@ from reportlab.pdfgen import canvas
 
 from pipeline.intermediate import UnreadableDocument
 from pipeline.readers import pdf as pdf_reader
+from pipeline.readers import pdfium_engine
 from pipeline.readers.pdf_page import Char, PageContent, make_char, make_edge
 from pipeline.readers.pdf_tables import CharsByMidpoint, find_tables, table_rows
 from pipeline.readers.pdf_words import cell_text, dedupe_chars, words
@@ -161,6 +162,19 @@ def test_single_glyphs_of_a_font_pdfium_cannot_draw_are_read_by_the_reference(tm
         c.drawString(100, 680, "收入总计 1,234.56")
 
     assert _both(_pdf(tmp_path / "font.pdf", draw))[0] == ("部门预算",)
+
+
+def test_without_any_cjk_font_a_page_in_a_font_the_pdf_does_not_embed_is_read_by_the_reference(tmp_path, monkeypatch):
+    """On a machine with no CJK font PDFium drops some characters of a non-embedded CJK font while
+    reading the others: such a page is the reference's, so the facts never depend on a machine's fonts."""
+    path = render_pdf(PLAIN_SAMPLE, tmp_path / "sample.pdf")
+    monkeypatch.setattr(pdfium_engine, "cjk_font_installed", lambda: False)
+    pdfium = PdfiumDocument(path, path.read_bytes())
+    assert not any(pdfium.read_page(n).complete for n in range(1, pdfium.page_count + 1))
+    data = path.read_bytes()
+    assert (
+        pdf_reader.read(path, data, engine="pdfium").blocks == pdf_reader.read(path, data, engine="pdfplumber").blocks
+    )
 
 
 # --- the engine-neutral logic -------------------------------------------------------------

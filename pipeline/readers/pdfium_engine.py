@@ -13,13 +13,17 @@ four-sided path is a rectangle (four edges), anything else is a curve (an edge b
 pair of consecutive points; only horizontal and vertical ones are kept).
 
 PDFium drops text objects whose glyphs have no outline, which happens with a CJK font that is
-neither embedded nor installed: such a page comes back marked incomplete. It drops whitespace-only
+neither embedded nor installed: such a page comes back marked incomplete. On a machine with no
+CJK font at all (nothing for PDFium to substitute), every page that prints in a CJK font the PDF
+does not embed comes back incomplete: PDFium then drops some of its characters, and the page is
+read by the reference engine, so the facts never depend on the fonts a machine has. It drops whitespace-only
 text objects too: each becomes a space at its start, which is all the word finder needs.
 """
 
 from __future__ import annotations
 
 import ctypes
+from functools import cache
 from itertools import pairwise
 from pathlib import Path
 
@@ -233,6 +237,8 @@ def read_page(page: pdfium.PdfPage, number: int) -> PageContent:
                 blanks.append((obj, font, multiply(_matrix(obj), parent)))
             else:
                 complete = False
+        elif complete and not cjk_font_installed():
+            complete = _draws_glyphs(ctypes.cast(_font_address(obj), pdfium_c.FPDF_FONT))
     spaces = _spaces(blanks, device, to_page) if blanks else []
     return PageContent(number, on_grid(width), on_grid(height), chars + spaces, edges, complete)
 
@@ -255,6 +261,47 @@ def _is_blank(obj: int, floats: _Out) -> bool:
     _object_bounds(obj, *floats.addresses)
     left, _bottom, right, _top = floats.values
     return right - left < 0.01
+
+
+def _cjk_probe() -> bytes:
+    """A one-page PDF printing two Chinese characters in a CJK font it does not embed."""
+    text = b"BT /F1 20 Tf 10 20 Td <4E2D6587> Tj ET"
+    objects = [
+        b"<</Type/Catalog/Pages 2 0 R>>",
+        b"<</Type/Pages/Kids[3 0 R]/Count 1>>",
+        b"<</Type/Page/Parent 2 0 R/MediaBox[0 0 120 60]/Resources<</Font<</F1 4 0 R>>>>/Contents 5 0 R>>",
+        b"<</Type/Font/Subtype/Type0/BaseFont/STSong-Light/Encoding/UniGB-UCS2-H/DescendantFonts[6 0 R]>>",
+        b"<</Length %d>>stream\n%s\nendstream" % (len(text), text),
+        b"<</Type/Font/Subtype/CIDFontType0/BaseFont/STSong-Light/CIDSystemInfo<</Registry(Adobe)/Ordering(GB1)"
+        b"/Supplement 4>>/FontDescriptor 7 0 R/DW 1000>>",
+        b"<</Type/FontDescriptor/FontName/STSong-Light/Flags 6/FontBBox[0 -200 1000 900]/ItalicAngle 0"
+        b"/Ascent 880/Descent -120/CapHeight 700/StemV 80>>",
+    ]
+    out, offsets = bytearray(b"%PDF-1.4\n"), []
+    for number, body in enumerate(objects, start=1):
+        offsets.append(len(out))
+        out += b"%d 0 obj\n%s\nendobj\n" % (number, body)
+    start = len(out)
+    out += b"xref\n0 %d\n0000000000 65535 f \n" % (len(objects) + 1)
+    out += b"".join(b"%010d 00000 n \n" % offset for offset in offsets)
+    out += b"trailer\n<</Size %d/Root 1 0 R>>\nstartxref\n%d\n%%%%EOF\n" % (len(objects) + 1, start)
+    return bytes(out)
+
+
+@cache
+def cjk_font_installed() -> bool:
+    """Whether PDFium finds a font on this machine to draw a CJK font a PDF does not embed (for
+    example Debian's fonts-wqy-zenhei): the glyphs of a probe then have ink, else no height."""
+    pdf = pdfium.PdfDocument(_cjk_probe())
+    try:
+        page = pdf[0]
+        floats = _Out(ctypes.c_float, 4)
+        _object_bounds(ctypes.cast(pdfium_c.FPDFPage_GetObject(page.raw, 0), ctypes.c_void_p).value, *floats.addresses)
+        _left, bottom, _right, top = floats.values
+        page.close()
+        return top - bottom > 0.01
+    finally:
+        pdf.close()
 
 
 def _draws_glyphs(font) -> bool:
