@@ -22,7 +22,7 @@ from pipeline.rebuild import (
     stored_fingerprint,
     transform_fingerprint,
 )
-from pipeline.warehouse import connect
+from pipeline.warehouse import changed_since_published, connect
 
 
 class BudgetDbtTranslator(DagsterDbtTranslator):
@@ -45,6 +45,12 @@ def dbt_models(context: dg.AssetExecutionContext, dbt: DbtCliResource, paths: Bu
 
 
 def _build_models(context: dg.AssetExecutionContext, dbt: DbtCliResource, s):
+    changed = changed_since_published(s.warehouse)
+    if changed:
+        context.log.warning(
+            f"{s.warehouse}: changed since it was published (a client connected read-write); it is published "
+            "again, what the client wrote kept beside it"
+        )
     with connect(s.build_db) as con:
         current = {"transform": transform_fingerprint(), "staging": staging_fingerprint(con)}
         step = dbt_step(
@@ -52,7 +58,7 @@ def _build_models(context: dg.AssetExecutionContext, dbt: DbtCliResource, s):
             current_transform=current["transform"],
             built_staging=stored_fingerprint(con, "staging"),
             current_staging=current["staging"],
-            published_staging=published_fingerprint(s.warehouse, "staging"),
+            published_staging=None if changed else published_fingerprint(s.warehouse, "staging"),
         )
     context.log.info(step.reason)
     if step.arguments is None:
