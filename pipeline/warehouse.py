@@ -306,6 +306,7 @@ def publish(build_db: Path, warehouse: Path) -> Path:
             os.fsync(handle.fileno())
         os.chmod(temporary, 0o444)  # clients are to open it read-only (a read-write one locks out every reader)
         keep_client_writes(warehouse)
+        _receipt(warehouse).unlink(missing_ok=True)  # no record is better than a wrong one
         os.replace(temporary, warehouse)
     except BaseException:
         temporary.unlink(missing_ok=True)
@@ -327,10 +328,19 @@ def _identity(path: Path) -> dict[str, int]:
 
 
 def _record_published(warehouse: Path) -> None:
+    """Record the published file's identity; where that fails (a full disk) the warehouse is
+    published all the same, and the next publish cannot tell a client's checkpointed writes."""
     receipt = _receipt(warehouse)
-    writing = receipt.with_name(receipt.name + ".writing")
-    writing.write_text(json.dumps(_identity(warehouse)))
-    writing.replace(receipt)
+    writing = receipt.with_name(receipt.name + _WRITING)
+    try:
+        writing.write_text(json.dumps(_identity(warehouse)))
+        writing.replace(receipt)
+    except OSError as err:
+        writing.unlink(missing_ok=True)
+        LOG.warning(
+            f"{receipt}: could not record the published file ({err}); the warehouse is published, but the next "
+            "publish cannot tell whether a client wrote into it"
+        )
 
 
 def changed_since_published(warehouse: Path) -> bool:
@@ -376,6 +386,7 @@ def keep_client_writes(warehouse: Path) -> Path | None:
 
 
 _CLIENT_WRITES = ".client-writes-"
+_WRITING = ".writing"  # a file being written, renamed into place when complete
 
 
 def client_writes_files(warehouse: Path) -> list[Path]:

@@ -7,13 +7,16 @@ import dagster as dg
 from pipeline.config import automation_on
 from pipeline.defs.resources import BuildPaths
 from pipeline.discover import discover_raw_files, raw_folder_fingerprint
+from pipeline.leftovers import remove_leftovers
 
 
 @dg.asset(group_name="ingest", description="Raw disclosures under the raw directory: name, size, sha256, layout.")
 def raw_documents(context: dg.AssetExecutionContext, paths: BuildPaths) -> list[dict]:
     s = paths.settings
     skipped: list[tuple[str, str]] = []
-    with paths.step_lock("raw_documents"):
+    with paths.step_lock("raw_documents"):  # the build's first step: nothing of it writes yet
+        for line in remove_leftovers(s.build_dir, s.warehouse):
+            context.log.warning(line)
         files = discover_raw_files(s.raw_dir, s.build_dir, skipped)
     for name, why in skipped:
         context.log.warning(f"not read: {name}: {why}")
