@@ -6,20 +6,30 @@ only once the build database is read is set aside and built again from the raw f
 from __future__ import annotations
 
 import errno
+import logging
 import os
 import subprocess
 import sys
 from pathlib import Path
+from types import SimpleNamespace
 
 import dagster as dg
 import duckdb
 import pytest
+from dagster_dbt.errors import DagsterDbtCliRuntimeError
 
 from pipeline import rebuild
 from pipeline import warehouse as warehouse_module
+from pipeline.config import SHARDS, settings
+from pipeline.defs import transform
 from pipeline.defs.ingest import raw_documents
 from pipeline.defs.resources import BuildPaths
+from pipeline.defs.transform import _build_healing
+from pipeline.discover import discover_raw_files
+from pipeline.heal import BuildDatabaseDamaged, reads_whole
 from pipeline.leftovers import leftovers, remove_leftovers
+from pipeline.shards import parse_shard, shard_db
+from pipeline.warehouse import assemble_staging
 from tests.conftest import RAW
 
 
@@ -129,3 +139,137 @@ def test_a_full_disk_while_publishing_leaves_yesterday_whole_and_the_next_build_
     with duckdb.connect(str(warehouse), read_only=True) as con:
         assert con.execute("select v from answer").fetchall() == [(2,)]
     assert list(tmp_path.glob("budget.client-writes-*")) == []  # nothing mistaken for a client's writes
+
+
+# ---------------------------------------------------------------- damage that shows once read
+
+
+def _damage_a_block_of(database: Path, table: str) -> None:
+    """Overwrite one block of ``table``'s data: the database opens and every other table reads,
+    but reading ``table`` fails DuckDB's checksum (as a bad sector does)."""
+    pristine = database.read_bytes()
+    block, header = 262_144, 12_288
+    for index in reversed(range((len(pristine) - header) // block)):  # the newest table is near the end
+        at = header + index * block + 64
+        database.write_bytes(pristine[:at] + b"\xff" * 64 + pristine[at + 64 :])
+        if _only_damaged(database, table):
+            return
+    raise AssertionError(f"no block of {database} holds only {table}'s data")
+
+
+def _only_damaged(database: Path, table: str) -> bool:
+    try:
+        with duckdb.connect(str(database)) as con:
+            for schema, name in con.execute("select schema_name, table_name from duckdb_tables()").fetchall():
+                if f"{schema}.{name}" != table:
+                    con.execute(f"select min(hash(columns(*))) from {schema}.{name}").fetchall()
+    except duckdb.Error:
+        return False
+    try:
+        with duckdb.connect(str(database)) as con:
+            con.execute(f"select min(hash(columns(*))) from {table}").fetchall()
+    except duckdb.Error as err:
+        return "Corrupt database file" in str(err)
+    return False
+
+
+@pytest.fixture
+def built(tmp_path):
+    """A build folder as a finished build leaves it: the parse shards, the staging and a mart."""
+    raw = tmp_path / "raw"
+    raw.mkdir()
+    (raw / "a.txt").write_bytes(sorted(RAW.glob("*.txt"))[0].read_bytes())
+    s = settings(raw, tmp_path / "wh" / "budget.duckdb")
+    files = discover_raw_files(s.raw_dir, s.build_dir)
+    for index in range(SHARDS):
+        parse_shard(index, files, 1, s.build_dir)
+    assemble_staging(str(s.build_db), [str(shard_db(s.build_dir, i)) for i in range(SHARDS)])
+    with duckdb.connect(str(s.build_db)) as con:  # a mart of a few blocks, as dbt leaves it
+        con.execute("create table fct_table_line as select range as id, md5(range::varchar) as line from range(60000)")
+        con.execute("checkpoint")
+    return s
+
+
+class _Dbt:
+    """dbt as the asset runs it: each build reads the build database (where damage shows, dbt
+    reports DuckDB's error among its own lines, as DagsterDbtCliRuntimeError), or fails as told."""
+
+    def __init__(self, s, fail_with: str | None = None):
+        self.s, self.fail_with, self.calls = s, fail_with, []
+
+    def cli(self, arguments, **_):
+        self.calls.append(arguments)
+        return self
+
+    def stream(self):
+        staged = None
+        try:
+            with duckdb.connect(str(self.s.build_db)) as con:
+                staged = con.execute("select count(*) from parsed.documents").fetchone()[0]
+                if duckdb_tables_named(con, "fct_table_line"):
+                    con.execute("select min(hash(columns(*))) from fct_table_line").fetchall()
+        except duckdb.Error as err:
+            raise DagsterDbtCliRuntimeError(
+                "The dbt CLI process failed with exit code `1`.\n\nErrors parsed from dbt logs:\n"
+                f"Failure in model fct_table_line (models/marts/fct_table_line.sql)\n  {err}"
+            ) from None
+        if self.fail_with:
+            raise DagsterDbtCliRuntimeError(self.fail_with)
+        yield dg.Output(staged, output_name="fct_table_line")
+
+
+def duckdb_tables_named(con, name: str) -> bool:
+    return bool(con.execute("select 1 from duckdb_tables() where table_name = ?", [name]).fetchall())
+
+
+def _context():
+    return SimpleNamespace(
+        log=logging.getLogger("dbt_models"), selected_asset_keys=set(), assets_def=SimpleNamespace(keys={"all"})
+    )
+
+
+def test_a_build_database_damaged_inside_the_dbt_step_is_set_aside_and_built_again_from_the_raw_files(built, caplog):
+    _damage_a_block_of(built.build_db, "main.fct_table_line")
+    dbt = _Dbt(built)
+    events = list(_build_healing(_context(), dbt, built, 1))
+    assert [e.value for e in events] == [1]  # the second build's outputs, once; staging whole again
+    assert dbt.calls[-1] == rebuild.FULL_REFRESH and len(dbt.calls) == 2
+    assert (built.build_dir / "budget.duckdb.damaged").exists()
+    assert "the build database is damaged (Corrupt database file" in caplog.text
+    assert "set aside as budget.duckdb.damaged" in caplog.text and "built again from the raw files" in caplog.text
+
+
+def test_a_damaged_parse_shard_is_set_aside_and_its_raw_files_parsed_again(built, caplog):
+    [shard] = [p for p in built.build_dir.glob("parse_shard_*.duckdb") if p.stat().st_size > 1_100_000]
+    with duckdb.connect(str(shard)) as con:  # a shard of a few blocks, as a large corpus leaves it
+        con.execute("create table parsed.padding as select range as id, md5(range::varchar) as v from range(60000)")
+        con.execute("checkpoint")
+    _damage_a_block_of(shard, "parsed.padding")
+    _damage_a_block_of(built.build_db, "main.fct_table_line")
+    events = list(_build_healing(_context(), _Dbt(built), built, 1))
+    assert [e.value for e in events] == [1]
+    assert shard.with_name(shard.name + ".damaged").exists() and reads_whole(shard) is None
+    assert f"{shard}: damaged too" in caplog.text and "their raw files parsed again" in caplog.text
+
+
+def test_an_error_in_the_code_or_the_models_stops_the_build_and_nothing_is_set_aside(built):
+    dbt = _Dbt(built, fail_with="Compilation Error in model mart_unit_year: column total_wan not found")
+    with pytest.raises(DagsterDbtCliRuntimeError, match="Compilation Error in model mart_unit_year"):
+        list(_build_healing(_context(), dbt, built, 1))
+    assert len(dbt.calls) == 1 and not (built.build_dir / "budget.duckdb.damaged").exists()
+
+
+def test_damage_again_after_building_anew_stops_the_build_naming_the_disk(built, monkeypatch):
+    _damage_a_block_of(built.build_db, "main.fct_table_line")
+    real_assemble = transform.assemble_staging
+
+    def assemble_then_damage(build_db, shard_dbs):
+        real_assemble(build_db, shard_dbs)
+        with duckdb.connect(build_db) as con:
+            con.execute("create table fct_table_line as select range as id, md5(range::varchar) as v from range(60000)")
+            con.execute("checkpoint")
+        _damage_a_block_of(Path(build_db), "main.fct_table_line")
+
+    monkeypatch.setattr(transform, "in_child_process", lambda function, *args: assemble_then_damage(*args))
+    with pytest.raises(BuildDatabaseDamaged, match=r"damaged again .* the disk under .* may be failing"):
+        list(_build_healing(_context(), _Dbt(built), built, 1))

@@ -10,10 +10,15 @@ from collections.abc import Mapping
 from typing import Any
 
 import dagster as dg
+import duckdb
 from dagster_dbt import DagsterDbtTranslator, DagsterDbtTranslatorSettings, DbtCliResource, dbt_assets
+from dagster_dbt.errors import DagsterDbtCliRuntimeError
 
+from pipeline.config import SHARDS
 from pipeline.defs.dbt import dbt_project
-from pipeline.defs.resources import BuildPaths
+from pipeline.defs.resources import BuildPaths, ParseSettings
+from pipeline.discover import discover_raw_files
+from pipeline.heal import BuildDatabaseDamaged, build_again_from_the_raw_files, damage_line, is_damage
 from pipeline.rebuild import (
     dbt_step,
     published_fingerprint,
@@ -22,7 +27,8 @@ from pipeline.rebuild import (
     stored_fingerprint,
     transform_fingerprint,
 )
-from pipeline.warehouse import changed_since_published, connect
+from pipeline.shards import in_child_process, parse_shard, shard_db
+from pipeline.warehouse import assemble_staging, changed_since_published, connect
 
 
 class BudgetDbtTranslator(DagsterDbtTranslator):
@@ -39,9 +45,53 @@ class BudgetDbtTranslator(DagsterDbtTranslator):
         settings=DagsterDbtTranslatorSettings(enable_asset_checks=True, enable_source_tests_as_checks=True)
     ),
 )
-def dbt_models(context: dg.AssetExecutionContext, dbt: DbtCliResource, paths: BuildPaths):
+def dbt_models(context: dg.AssetExecutionContext, dbt: DbtCliResource, paths: BuildPaths, parsing: ParseSettings):
     with paths.step_lock("dbt_models"):
-        yield from _build_models(context, dbt, paths.settings)
+        yield from _build_healing(context, dbt, paths.settings, parsing.workers)
+
+
+def _build_healing(context: dg.AssetExecutionContext, dbt: DbtCliResource, s, workers: int):
+    """Build the models; where the build database turns out damaged once read (pipeline/heal.py),
+    set it aside, build it again from the raw files and build the models again, once.
+
+    The first attempt's events are held until dbt has finished (Dagster takes each output once,
+    in dependency order, so a second attempt could not follow the first's); any failure but
+    damage gives them and stops the step with dbt's own error."""
+    held = []
+    try:
+        for event in _build_models(context, dbt, s):
+            held.append(event)
+    except (duckdb.Error, DagsterDbtCliRuntimeError) as err:
+        if not is_damage(err):
+            yield from held
+            raise
+        context.log.warning(
+            f"{s.build_db}: the build database is damaged ({damage_line(err)}); building it again from the raw files"
+        )
+    else:
+        yield from held
+        return
+    shards = [shard_db(s.build_dir, i) for i in range(SHARDS)]
+
+    def reparse(indexes: list[int]) -> None:
+        files = discover_raw_files(s.raw_dir, s.build_dir)
+        for index in indexes:
+            parse_shard(index, files, workers, s.build_dir)
+
+    for line in build_again_from_the_raw_files(s, shards, reparse):
+        context.log.warning(line)
+    in_child_process(assemble_staging, str(s.build_db), [str(p) for p in shards])
+    try:
+        yield from _build_models(context, dbt, s)
+    except (duckdb.Error, DagsterDbtCliRuntimeError) as err:
+        if not is_damage(err):
+            raise
+        raise BuildDatabaseDamaged(
+            f"{s.build_db}: damaged again right after it was built anew from the raw files "
+            f"({damage_line(err)}); the disk under {s.build_dir} may be failing: check it (dmesg, smartctl) "
+            "before the next build"
+        ) from err
+    context.log.warning(f"{s.build_db}: built again from the raw files; the models were built afresh")
 
 
 def _build_models(context: dg.AssetExecutionContext, dbt: DbtCliResource, s):

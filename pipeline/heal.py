@@ -1,0 +1,82 @@
+"""A build database whose damage shows only once it is read (a block failing its checksum in
+the middle of the dbt step) is set aside and built again from the raw files, once.
+
+DuckDB checks a block's checksum when it reads the block: a database whose header and catalog
+are sound opens (``warehouse.connect_build`` sets aside one that does not), and the damage
+shows later, when dbt or the build reads a table (``Corrupt database file: computed checksum …
+does not match stored checksum …``). Only DuckDB's own words for a damaged file count as
+damage (``is_damage``): any other error, a bug in a model or in this code, a full disk, stops
+the build as it is, never swallowed.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import duckdb
+
+from pipeline.config import Settings
+from pipeline.warehouse import set_aside_damaged
+
+# DuckDB's messages for a file whose bytes are not what it wrote (checked against DuckDB 1.x/2.0)
+DAMAGE_MARKERS = (
+    "corrupt database file",  # a block failing its checksum
+    "does not match stored checksum",
+    "could not read enough bytes",  # a file cut short
+    "could not read all bytes",
+    "invalid hyperloglog register value",  # a statistics block overwritten (Serialization Error)
+    "failed to deserialize",
+)
+
+
+class BuildDatabaseDamaged(RuntimeError):
+    """The build database was damaged again right after it was built anew: the disk is suspect."""
+
+
+def is_damage(error: BaseException | str) -> bool:
+    """Whether an error (DuckDB's own, or dbt's report quoting it) says a database file is damaged."""
+    text = str(error).lower()
+    return any(marker in text for marker in DAMAGE_MARKERS)
+
+
+def damage_line(error: BaseException | str) -> str:
+    """The line of an error that names the damage (dbt's report carries it among others)."""
+    lines = [line.strip() for line in str(error).splitlines() if line.strip()]
+    return next((line for line in lines if is_damage(line)), lines[0] if lines else "")
+
+
+def reads_whole(database: Path) -> str | None:
+    """Read every table of a database in full (so every block's checksum is checked); None where
+    all of it reads, else what failed."""
+    try:
+        with duckdb.connect(str(database), read_only=True) as con:
+            tables = con.execute(
+                "select schema_name, table_name from duckdb_tables() where database_name = current_database()"
+            ).fetchall()
+            for schema, table in tables:
+                # every column of every row hashed: each block is read (a count alone reads none)
+                con.execute(f'select min(hash(columns(*))) from "{schema}"."{table}"').fetchall()
+    except duckdb.Error as err:
+        if is_damage(err):
+            return damage_line(err)
+        raise
+    return None
+
+
+def build_again_from_the_raw_files(s: Settings, shard_dbs: list[Path], reparse) -> list[str]:
+    """Set the damaged build database aside and build its staging again; returns lines for the log.
+
+    The parse shards' databases hold the raw files as parsed: each one that reads whole is kept,
+    each one that does not is set aside too and ``reparse(indexes)`` parses its raw files again.
+    The new build database has no record of a dbt build, so dbt then builds every model afresh."""
+    said = [f"{s.build_db}: set aside as {set_aside_damaged(s.build_db).name}"]
+    damaged = []
+    for index, shard in enumerate(shard_dbs):
+        problem = reads_whole(shard) if shard.exists() else None
+        if problem:
+            said.append(f"{shard}: damaged too ({problem}); set aside as {set_aside_damaged(shard).name}")
+            damaged.append(index)
+    if damaged:
+        reparse(damaged)
+        said.append(f"parse shards {damaged}: their raw files parsed again")
+    return said
