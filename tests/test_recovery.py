@@ -273,3 +273,18 @@ def test_damage_again_after_building_anew_stops_the_build_naming_the_disk(built,
     monkeypatch.setattr(transform, "in_child_process", lambda function, *args: assemble_then_damage(*args))
     with pytest.raises(BuildDatabaseDamaged, match=r"damaged again .* the disk under .* may be failing"):
         list(_build_healing(_context(), _Dbt(built), built, 1))
+
+
+def test_a_published_file_a_client_wrote_into_is_published_again_though_no_document_changed(built, caplog):
+    with duckdb.connect(str(built.build_db)) as con:  # as the last dbt build leaves its stamps
+        rebuild.record_fingerprint(con, "transform", rebuild.transform_fingerprint())
+        rebuild.record_fingerprint(con, "staging", rebuild.staging_fingerprint(con))
+    warehouse_module.publish(built.build_db, built.warehouse)
+    dbt = _Dbt(built)
+    assert list(transform._build_models(_context(), dbt, built)) == [] and dbt.calls == []  # nothing to do
+    with duckdb.connect(str(built.warehouse)) as client:  # root ignores the file's 0444
+        client.execute("create table my_notes as select 42 as answer")
+        client.execute("checkpoint")
+    list(transform._build_models(_context(), dbt, built))
+    assert dbt.calls == [rebuild.INCREMENTAL_BUILD]
+    assert "changed since it was published (a client connected read-write)" in caplog.text

@@ -8,8 +8,10 @@ from __future__ import annotations
 import hashlib
 import os
 import re
+import shutil
 import subprocess
 import sys
+import tempfile
 import time
 import zlib
 from pathlib import Path
@@ -272,3 +274,28 @@ def test_only_the_newest_client_writes_files_are_kept_and_nothing_else_is_remove
     assert sorted(folder.glob("*client-writes-*")) == sorted([ours[2], newest, *not_ours])
     assert not ours[0].with_name(ours[0].name + ".wal").exists()
     assert f"{ours[0]}: removed" in caplog.text and f"{ours[1]}: removed" in caplog.text
+
+
+_READ_WRITE = """
+import duckdb, sys
+try:
+    duckdb.connect(sys.argv[1])
+except duckdb.Error as err:
+    print(err)
+with duckdb.connect(sys.argv[1], read_only=True) as con:
+    print(con.execute("select v from answer").fetchall())
+"""
+
+
+@pytest.mark.skipif(os.geteuid() != 0 or not shutil.which("setpriv"), reason="needs root to run a client as nobody")
+def test_a_client_that_is_not_root_is_refused_read_write_and_reads_read_only(tmp_path):
+    # the README's BI section: what a client configured read-write gets
+    folder = Path(tempfile.mkdtemp(prefix="published-"))  # pytest's own folders are closed to other users
+    try:
+        folder.chmod(0o755)
+        warehouse = publish(_warehouse_build(tmp_path / "build.duckdb", 1), folder / "budget.duckdb")
+        nobody = ["setpriv", "--reuid=65534", "--regid=65534", "--clear-groups", sys.executable, "-c", _READ_WRITE]
+        result = subprocess.run([*nobody, str(warehouse)], capture_output=True, text=True, timeout=60, check=False)
+        assert result.stdout.splitlines() == [f'IO Error: Cannot open file "{warehouse}": Permission denied', "[(1,)]"]
+    finally:
+        shutil.rmtree(folder)
