@@ -11,6 +11,7 @@ the build as it is, never swallowed.
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import duckdb
@@ -18,14 +19,13 @@ import duckdb
 from pipeline.config import Settings
 from pipeline.warehouse import set_aside_damaged
 
-# DuckDB's messages for a file whose bytes are not what it wrote (checked against DuckDB 1.x/2.0)
-DAMAGE_MARKERS = (
-    "corrupt database file",  # a block failing its checksum
-    "does not match stored checksum",
-    "could not read enough bytes",  # a file cut short
-    "could not read all bytes",
-    "invalid hyperloglog register value",  # a statistics block overwritten (Serialization Error)
-    "failed to deserialize",
+# DuckDB's own messages for a file whose bytes are not what it wrote (DuckDB 1.x and 2.0), as
+# patterns with their figures, so that a document's text quoted in an error is not taken for them
+DAMAGE = re.compile(
+    r"corrupt database file: computed checksum \d+ does not match stored checksum \d+"  # a block overwritten
+    r"|could not read (?:enough|all) bytes from file"  # a file cut short
+    r"|invalid hyperloglog register value \d+",  # a statistics block overwritten (Serialization Error)
+    re.IGNORECASE,
 )
 
 
@@ -35,8 +35,7 @@ class BuildDatabaseDamaged(RuntimeError):
 
 def is_damage(error: BaseException | str) -> bool:
     """Whether an error (DuckDB's own, or dbt's report quoting it) says a database file is damaged."""
-    text = str(error).lower()
-    return any(marker in text for marker in DAMAGE_MARKERS)
+    return DAMAGE.search(str(error)) is not None
 
 
 def damage_line(error: BaseException | str) -> str:

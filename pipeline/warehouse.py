@@ -377,10 +377,10 @@ def keep_client_writes(warehouse: Path) -> Path | None:
         os.link(warehouse, kept)
     if has_wal:
         wal.replace(kept.with_name(kept.name + ".wal"))
-    how = "left a WAL beside it" if has_wal else "changed the file since it was published (its writes checkpointed)"
+    how = "left a WAL beside it" if has_wal else "changed the file since it was published, its writes checkpointed"
     LOG.warning(
-        f"{warehouse}: a client wrote into the published warehouse (a read-write connection {how}; BI tools "
-        f"must connect read-only, see the README); what it wrote is kept in {kept}, and the new warehouse is published"
+        f"{warehouse}: a client wrote into the published warehouse (a read-write connection {how}); BI tools "
+        f"must connect read-only (see the README). What it wrote is kept in {kept}; the new warehouse is published"
     )
     return kept
 
