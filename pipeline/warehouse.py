@@ -8,6 +8,7 @@ warehouse and is never blocked; a build killed at any moment leaves the publishe
 
 from __future__ import annotations
 
+import errno
 import hashlib
 import json
 import logging
@@ -308,6 +309,16 @@ def publish(build_db: Path, warehouse: Path) -> Path:
         keep_client_writes(warehouse)
         _receipt(warehouse).unlink(missing_ok=True)  # no record is better than a wrong one
         os.replace(temporary, warehouse)
+    except OSError as err:
+        temporary.unlink(missing_ok=True)
+        if err.errno != errno.ENOSPC:
+            raise
+        raise OSError(
+            errno.ENOSPC,
+            f"No space left on device in {warehouse.parent} to publish the warehouse "
+            f"({build_db.stat().st_size:,} bytes needed); the published warehouse is as it was and the partial "
+            "copy removed: free space there and build again (the next build publishes by itself)",
+        ) from err
     except BaseException:
         temporary.unlink(missing_ok=True)
         raise

@@ -120,6 +120,8 @@ def test_a_full_disk_while_publishing_leaves_yesterday_whole_and_the_next_build_
     with pytest.raises(OSError) as failure:
         warehouse_module.publish(build_db, warehouse)
     assert failure.value.errno == errno.ENOSPC
+    assert f"No space left on device in {tmp_path} to publish the warehouse" in str(failure.value)
+    assert "free space there and build again" in str(failure.value)
     assert list(tmp_path.glob(".*.publishing")) == []  # the partial copy is gone: the disk is not left full
     with duckdb.connect(str(warehouse), read_only=True) as con:
         assert con.execute("select v from answer").fetchall() == [(1,)]
