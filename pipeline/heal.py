@@ -16,8 +16,10 @@ from pathlib import Path
 
 import duckdb
 
-from pipeline.config import Settings
-from pipeline.warehouse import set_aside_damaged
+from pipeline.config import SHARDS, Settings
+from pipeline.discover import discover_raw_files
+from pipeline.shards import in_child_process, parse_shard, shard_db
+from pipeline.warehouse import assemble_staging, set_aside_damaged
 
 # DuckDB's own messages for a file whose bytes are not what it wrote (DuckDB 1.x and 2.0), as
 # patterns with their figures, so that a document's text quoted in an error is not taken for them
@@ -62,20 +64,38 @@ def reads_whole(database: Path) -> str | None:
     return None
 
 
-def build_again_from_the_raw_files(s: Settings, shard_dbs: list[Path], reparse) -> list[str]:
-    """Set the damaged build database aside and build its staging again; returns lines for the log.
+def build_again_from_the_raw_files(s: Settings, workers: int, warn) -> dict[str, int]:
+    """Set the damaged build database aside and build its staging again from the raw files, each
+    step said through ``warn``; returns the staging's counts (``warehouse.assemble_staging``).
 
     The parse shards' databases hold the raw files as parsed: each one that reads whole is kept,
-    each one that does not is set aside too and ``reparse(indexes)`` parses its raw files again.
-    The new build database has no record of a dbt build, so dbt then builds every model afresh."""
-    said = [f"{s.build_db}: set aside as {set_aside_damaged(s.build_db).name}"]
+    each one that does not is set aside too and its raw files are parsed again. The new build
+    database has no record of a dbt build, so dbt then builds every model afresh. Damaged again
+    at once: ``BuildDatabaseDamaged``, naming the disk to check."""
+    warn(f"{s.build_db}: set aside as {set_aside_damaged(s.build_db).name}")
+    shards = [shard_db(s.build_dir, i) for i in range(SHARDS)]
     damaged = []
-    for index, shard in enumerate(shard_dbs):
+    for index, shard in enumerate(shards):
         problem = reads_whole(shard) if shard.exists() else None
         if problem:
-            said.append(f"{shard}: damaged too ({problem}); set aside as {set_aside_damaged(shard).name}")
+            warn(f"{shard}: damaged too ({problem}); set aside as {set_aside_damaged(shard).name}")
             damaged.append(index)
     if damaged:
-        reparse(damaged)
-        said.append(f"parse shards {damaged}: their raw files parsed again")
-    return said
+        files = discover_raw_files(s.raw_dir, s.build_dir)
+        for index in damaged:
+            parse_shard(index, files, workers, s.build_dir)
+        warn(f"parse shards {damaged}: their raw files parsed again")
+    try:
+        # DuckDB returns its working memory to the OS only when its process ends: a short-lived child
+        return in_child_process(assemble_staging, str(s.build_db), [str(p) for p in shards])
+    except duckdb.Error as err:
+        if not is_damage(err):
+            raise
+        raise damaged_again(s, err) from err
+
+
+def damaged_again(s: Settings, err: BaseException) -> BuildDatabaseDamaged:
+    return BuildDatabaseDamaged(
+        f"{s.build_db}: damaged again right after it was built anew from the raw files ({damage_line(err)}); "
+        f"the disk under {s.build_dir} may be failing: check it (dmesg, smartctl) before the next build"
+    )

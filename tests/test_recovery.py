@@ -18,12 +18,13 @@ import duckdb
 import pytest
 from dagster_dbt.errors import DagsterDbtCliRuntimeError
 
-from pipeline import rebuild
+from pipeline import heal, rebuild
 from pipeline import warehouse as warehouse_module
 from pipeline.config import SHARDS, settings
 from pipeline.defs import transform
 from pipeline.defs.ingest import raw_documents
-from pipeline.defs.resources import BuildPaths
+from pipeline.defs.parse import parsed_tables
+from pipeline.defs.resources import BuildPaths, ParseSettings
 from pipeline.defs.transform import _build_healing
 from pipeline.discover import discover_raw_files
 from pipeline.heal import BuildDatabaseDamaged, reads_whole
@@ -263,7 +264,7 @@ def test_an_error_in_the_code_or_the_models_stops_the_build_and_nothing_is_set_a
 
 def test_damage_again_after_building_anew_stops_the_build_naming_the_disk(built, monkeypatch):
     _damage_a_block_of(built.build_db, "main.fct_table_line")
-    real_assemble = transform.assemble_staging
+    real_assemble = heal.assemble_staging
 
     def assemble_then_damage(build_db, shard_dbs):
         real_assemble(build_db, shard_dbs)
@@ -272,9 +273,27 @@ def test_damage_again_after_building_anew_stops_the_build_naming_the_disk(built,
             con.execute("checkpoint")
         _damage_a_block_of(Path(build_db), "main.fct_table_line")
 
-    monkeypatch.setattr(transform, "in_child_process", lambda function, *args: assemble_then_damage(*args))
+    monkeypatch.setattr(heal, "in_child_process", lambda function, *args: assemble_then_damage(*args))
     with pytest.raises(BuildDatabaseDamaged, match=r"damaged again .* the disk under .* may be failing"):
         list(_build_healing(_context(), _Dbt(built), built, 1))
+
+
+def test_damage_met_while_merging_the_parse_shards_is_set_aside_and_built_again(built, caplog):
+    [shard] = [p for p in built.build_dir.glob("parse_shard_*.duckdb") if p.stat().st_size > 1_100_000]
+    with duckdb.connect(str(shard)) as con:  # a shard of many documents, as a large corpus leaves it
+        con.execute(
+            "insert into parsed.documents (document_id, file_name, sha256, status) "
+            "select md5(range::varchar), range::varchar || '.txt', md5(range::varchar), 'loaded' from range(60000)"
+        )
+        con.execute("checkpoint")
+    _damage_a_block_of(shard, "parsed.documents")
+    paths = BuildPaths(raw_dir=str(built.raw_dir), warehouse=str(built.warehouse))
+    result = dg.materialize([parsed_tables], resources={"paths": paths, "parsing": ParseSettings(workers=1)})
+    assert result.success
+    with duckdb.connect(str(built.build_db), read_only=True) as con:
+        assert con.execute("select file_name from parsed.documents").fetchall() == [("a.txt",)]
+    assert shard.with_name(shard.name + ".damaged").exists() and reads_whole(shard) is None
+    assert (built.build_dir / "budget.duckdb.damaged").exists()
 
 
 def test_a_published_file_a_client_wrote_into_is_published_again_though_no_document_changed(built, caplog):

@@ -14,11 +14,9 @@ import duckdb
 from dagster_dbt import DagsterDbtTranslator, DagsterDbtTranslatorSettings, DbtCliResource, dbt_assets
 from dagster_dbt.errors import DagsterDbtCliRuntimeError
 
-from pipeline.config import SHARDS
 from pipeline.defs.dbt import dbt_project
 from pipeline.defs.resources import BuildPaths, ParseSettings
-from pipeline.discover import discover_raw_files
-from pipeline.heal import BuildDatabaseDamaged, build_again_from_the_raw_files, damage_line, is_damage
+from pipeline.heal import build_again_from_the_raw_files, damage_line, damaged_again, is_damage
 from pipeline.rebuild import (
     dbt_step,
     published_fingerprint,
@@ -27,8 +25,7 @@ from pipeline.rebuild import (
     stored_fingerprint,
     transform_fingerprint,
 )
-from pipeline.shards import in_child_process, parse_shard, shard_db
-from pipeline.warehouse import assemble_staging, changed_since_published, connect
+from pipeline.warehouse import changed_since_published, connect
 
 
 class BudgetDbtTranslator(DagsterDbtTranslator):
@@ -71,26 +68,13 @@ def _build_healing(context: dg.AssetExecutionContext, dbt: DbtCliResource, s, wo
     else:
         yield from held
         return
-    shards = [shard_db(s.build_dir, i) for i in range(SHARDS)]
-
-    def reparse(indexes: list[int]) -> None:
-        files = discover_raw_files(s.raw_dir, s.build_dir)
-        for index in indexes:
-            parse_shard(index, files, workers, s.build_dir)
-
-    for line in build_again_from_the_raw_files(s, shards, reparse):
-        context.log.warning(line)
-    in_child_process(assemble_staging, str(s.build_db), [str(p) for p in shards])
+    build_again_from_the_raw_files(s, workers, context.log.warning)
     try:
         yield from _build_models(context, dbt, s)
     except (duckdb.Error, DagsterDbtCliRuntimeError) as err:
         if not is_damage(err):
             raise
-        raise BuildDatabaseDamaged(
-            f"{s.build_db}: damaged again right after it was built anew from the raw files "
-            f"({damage_line(err)}); the disk under {s.build_dir} may be failing: check it (dmesg, smartctl) "
-            "before the next build"
-        ) from err
+        raise damaged_again(s, err) from err
     context.log.warning(f"{s.build_db}: built again from the raw files; the models were built afresh")
 
 
