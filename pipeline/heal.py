@@ -1,12 +1,14 @@
-"""A build database whose damage shows only once it is read (a block failing its checksum in
-the middle of the dbt step) is set aside and built again from the raw files, once.
+"""A build database whose damage shows only once it is read (a block failing its checksum while
+the parse shards are merged into it, or in the middle of the dbt step) is set aside and built
+again from the raw files, once.
 
 DuckDB checks a block's checksum when it reads the block: a database whose header and catalog
 are sound opens (``warehouse.connect_build`` sets aside one that does not), and the damage
 shows later, when dbt or the build reads a table (``Corrupt database file: computed checksum …
 does not match stored checksum …``). Only DuckDB's own words for a damaged file count as
 damage (``is_damage``): any other error, a bug in a model or in this code, a full disk, stops
-the build as it is, never swallowed.
+the build as it is, never swallowed. Dagster's ``parsed_tables`` and ``dbt_models`` steps call
+``build_again_from_the_raw_files`` where they meet it.
 """
 
 from __future__ import annotations
