@@ -396,6 +396,20 @@ def keep_client_writes(warehouse: Path) -> Path | None:
     return kept
 
 
+def readers_blocked(warehouse: Path) -> str | None:
+    """Why a new reader cannot open the published warehouse now, or None: a client holding it
+    read-write (DuckDB's lock), or one whose WAL does not replay. Publishing a new file frees
+    new readers (the blocking client keeps the old one)."""
+    if not warehouse.exists():
+        return None
+    try:
+        with duckdb.connect(str(warehouse), read_only=True):
+            pass
+    except duckdb.Error as err:
+        return str(err).splitlines()[0]
+    return None
+
+
 _CLIENT_WRITES = ".client-writes-"
 _WRITING = ".writing"  # a file being written, renamed into place when complete
 

@@ -16,12 +16,15 @@ import time
 import zlib
 from pathlib import Path
 
+import dagster as dg
 import duckdb
 import pytest
 
 from bench.hostile_attacks import assemble_pdf
 from pipeline import readers
-from pipeline.discover import discover_raw_files
+from pipeline.defs.ingest import raw_files_sensor
+from pipeline.defs.resources import BuildPaths
+from pipeline.discover import discover_raw_files, raw_folder_fingerprint
 from pipeline.shards import parse_shard, shard_db, shard_of
 from pipeline.stage import stage_document
 from pipeline.warehouse import connect_build, publish
@@ -299,3 +302,29 @@ def test_a_client_that_is_not_root_is_refused_read_write_and_reads_read_only(tmp
         assert result.stdout.splitlines() == [f'IO Error: Cannot open file "{warehouse}": Permission denied', "[(1,)]"]
     finally:
         shutil.rmtree(folder)
+
+
+def test_a_client_holding_the_published_file_read_write_starts_a_build_that_frees_new_readers(tmp_path):
+    raw = tmp_path / "raw"
+    raw.mkdir()
+    warehouse = publish(_warehouse_build(tmp_path / "build_1.duckdb", 1), tmp_path / "wh" / "budget.duckdb")
+    paths = BuildPaths(raw_dir=str(raw), warehouse=str(warehouse))
+
+    def evaluate():
+        context = dg.build_sensor_context(cursor=raw_folder_fingerprint(raw), resources={"paths": paths})
+        return raw_files_sensor(context)
+
+    assert isinstance(evaluate(), dg.SkipReason)  # nothing changed, readers get in
+    client = subprocess.Popen(
+        [sys.executable, "-c", _CLIENT, str(warehouse)], stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True
+    )
+    try:
+        assert client.stdout.readline().strip() == "holding"
+        request = evaluate()
+        assert isinstance(request, dg.RunRequest)
+        assert request.run_key == f"readers-blocked-{warehouse.stat().st_ino}"  # once per published file
+        publish(_warehouse_build(tmp_path / "build_2.duckdb", 2), warehouse)  # what the run does
+        assert isinstance(evaluate(), dg.SkipReason)  # new readers open the new file
+    finally:
+        client.kill()
+        client.wait()
