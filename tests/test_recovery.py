@@ -309,3 +309,30 @@ def test_a_published_file_a_client_wrote_into_is_published_again_though_no_docum
     list(transform._build_models(_context(), dbt, built))
     assert dbt.calls == [rebuild.INCREMENTAL_BUILD]
     assert "changed since it was published (a client connected read-write)" in caplog.text
+
+
+_FLOOD = """
+import os
+from pathlib import Path
+from pipeline.console import logs_to_file
+with logs_to_file(Path("/dev/full"), echo=False) as terminal:  # every write to it: ENOSPC
+    for _ in range(64):
+        os.write(1, b"x" * 65536)  # 4 MB, far more than a pipe holds
+    terminal.write("done\\n")
+"""
+
+
+def test_a_log_file_on_a_full_disk_never_stops_the_build_writing(tmp_path):
+    # Regression: the thread copying the build's output to its log died on ENOSPC, the pipe filled,
+    # and `budget build` (and dbt under it) waited on it for ever, holding the build lock
+    result = subprocess.run(
+        [sys.executable, "-c", _FLOOD],
+        capture_output=True,
+        text=True,
+        timeout=60,
+        env={**os.environ, "PYTHONPATH": str(Path(__file__).resolve().parent.parent)},
+        check=False,
+    )
+    assert result.returncode == 0, result.stderr[-2000:]
+    assert "the log /dev/full cannot be written (No space left on device)" in result.stderr
+    assert result.stderr.rstrip().endswith("done")
