@@ -16,9 +16,10 @@ from types import SimpleNamespace
 import dagster as dg
 import duckdb
 import pytest
+from dagster._utils.error import SerializableErrorInfo
 from dagster_dbt.errors import DagsterDbtCliRuntimeError
 
-from pipeline import heal, rebuild
+from pipeline import cli, heal, rebuild
 from pipeline import warehouse as warehouse_module
 from pipeline.config import SHARDS, settings
 from pipeline.defs import transform
@@ -336,3 +337,22 @@ def test_a_log_file_on_a_full_disk_never_stops_the_build_writing(tmp_path):
     assert result.returncode == 0, result.stderr[-2000:]
     assert "the log /dev/full cannot be written (No space left on device)" in result.stderr
     assert result.stderr.rstrip().endswith("done")
+
+
+def _failed_step(error: SerializableErrorInfo):
+    return SimpleNamespace(step_failure_data=SimpleNamespace(error=error))
+
+
+def test_a_build_failing_on_a_full_disk_says_the_error_under_dagsters_and_what_to_do(tmp_path):
+    full = SerializableErrorInfo("OSError: [Errno 28] No space left on device\n", [], "OSError")
+    wrapped = SerializableErrorInfo(
+        'Error occurred while executing op "parse__parse_shard_1":', [], "DagsterExecutionStepExecutionError", full
+    )
+    said = cli._first_error_line(_failed_step(wrapped))
+    assert said == "OSError: [Errno 28] No space left on device"
+    message = cli.failure_message(
+        f"build failed at parse__parse_shard_1: {said}", tmp_path / "budget.duckdb", Path("x")
+    )
+    assert f"the disk holding {tmp_path} is full: free space there and build again" in message
+    other = cli.failure_message("build failed at dbt_models: Compilation Error", tmp_path / "budget.duckdb", Path("x"))
+    assert other.endswith("the log says which step and why: x")
