@@ -180,6 +180,8 @@ def run_attack(name: str, folder: Path) -> None:
         return vanished_file(raw, warehouse)
     elif name == "rw_client":
         return rw_client(raw, warehouse)
+    elif name in ("checkpointed_client", "damaged_block", "killed_leftovers"):
+        return globals()[name](raw, warehouse)
     else:
         target = write_attack(name, raw)
     code, seconds, tail = build(raw, warehouse)
@@ -241,6 +243,82 @@ def rw_client(raw: Path, warehouse: Path) -> None:
     print(f"   a reader after the client left: {status_of(warehouse, 'new.txt')}")
 
 
+def checkpointed_client(raw: Path, warehouse: Path) -> None:
+    """A read-write client that wrote and checkpointed (no WAL left), then disconnected; the
+    next build, with no document changed."""
+    build(raw, warehouse)
+    with duckdb.connect(str(warehouse)) as client:
+        client.execute("create table my_notes as select 42 as answer")
+        client.execute("checkpoint")
+    code, seconds, _ = build(raw, warehouse)
+    print(f"== checkpointed_client: rebuild exit {code}, {seconds:.0f} s")
+    print("   " + "\n   ".join(log_notes(warehouse, "client")))
+    for kept in sorted(warehouse.parent.glob(f"{warehouse.stem}.client-writes-*{warehouse.suffix}")):
+        with duckdb.connect(str(kept), read_only=True) as con:
+            print(f"   kept {kept.name}: my_notes = {con.execute('select * from my_notes').fetchall()}")
+    with duckdb.connect(str(warehouse), read_only=True) as con:
+        left = con.execute("select count(*) from duckdb_tables() where table_name = 'my_notes'").fetchone()[0]
+    print(f"   the client's table in the published warehouse: {'still there' if left else 'gone (republished)'}")
+
+
+def damage_a_block(database: Path, table: str) -> int:
+    """Overwrite one block of ``table``'s data (the database still opens); returns its number."""
+    pristine = database.read_bytes()
+    for index in reversed(range((len(pristine) - 12_288) // 262_144)):
+        at = 12_288 + index * 262_144 + 64
+        database.write_bytes(pristine[:at] + b"\xff" * 64 + pristine[at + 64 :])
+        try:
+            with duckdb.connect(str(database)) as con:
+                con.execute("select count(*) from parsed.documents").fetchall()
+                con.execute(f"select min(hash(columns(*))) from {table}").fetchall()
+        except duckdb.Error as err:
+            if "Corrupt database file" in str(err):
+                return index
+    database.write_bytes(pristine)
+    raise RuntimeError(f"no block of {database} holds {table}'s data alone")
+
+
+def damaged_block(raw: Path, warehouse: Path) -> None:
+    """A bad sector in a mart's data: the build database opens, the dbt step meets the damage."""
+    build(raw, warehouse)
+    block = damage_a_block(warehouse.parent / ".build" / warehouse.name, "fct_table_line")
+    (raw / "new.txt").write_bytes(GOOD.read_bytes() + b"\n")  # a change, so dbt reads the damaged mart
+    code, seconds, tail = build(raw, warehouse)
+    print(f"== damaged_block (block {block} of fct_table_line): rebuild exit {code}, {seconds:.0f} s")
+    print(f"   status of new.txt: {status_of(warehouse, 'new.txt')}")
+    print("   " + "\n   ".join(log_notes(warehouse, "damaged", "built again", "set aside", "parsed again")))
+    if code and tail.strip():
+        print("   " + tail.strip().replace("\n", "\n   "))
+
+
+def killed_leftovers(raw: Path, warehouse: Path) -> None:
+    """What a build killed at its worst moment leaves: a publishing copy, a spill file, temporaries."""
+    build(raw, warehouse)
+    dead = subprocess.Popen([sys.executable, "-c", "pass"])
+    dead.wait()
+    spill = warehouse.parent / ".build" / f"{warehouse.name}.tmp"
+    spill.mkdir(exist_ok=True)
+    left = [
+        warehouse.with_name(f".{warehouse.name}.{dead.pid}.publishing"),
+        spill / "duckdb_temp_storage_S32K-0.tmp",
+        warehouse.parent / ".build" / "raw_files.writing",
+    ]
+    for path in left:
+        path.write_bytes(b"\0" * (50 << 20))
+    code, seconds, _ = build(raw, warehouse)
+    print(
+        f"== killed_leftovers: rebuild exit {code}, {seconds:.0f} s; still there: {[p.name for p in left if p.exists()]}"
+    )
+    print("   " + "\n   ".join(log_notes(warehouse, "left by a build")))
+
+
+def log_notes(warehouse: Path, *words: str) -> list[str]:
+    """The last build log's lines saying any of ``words`` (from the message on: no time stamps)."""
+    logs = sorted((warehouse.parent / "logs").glob("build-*.log"))
+    lines = logs[-1].read_text(errors="replace").splitlines() if logs else []
+    return [line.split(" - ")[-1][:300] for line in lines if any(w in line for w in words)][:8]
+
+
 ATTACKS = [
     "big_text",
     "random_txt",
@@ -253,6 +331,9 @@ ATTACKS = [
     "huge_amount",
     "worse_later_copy",
     "rw_client",
+    "checkpointed_client",
+    "damaged_block",
+    "killed_leftovers",
 ]
 
 if __name__ == "__main__":

@@ -108,10 +108,20 @@ def run_build(raw_dir: Path | None, warehouse: Path | None, workers: int | None)
     except BuildAlreadyRunning as running:
         raise UserError(str(running)) from running
     if outcome.failure:
-        raise BuildFailed(f"{outcome.failure}; the log says which step and why: {log_path}")
+        raise BuildFailed(failure_message(outcome.failure, s.warehouse, log_path))
     if not outcome.published:
         print("nothing changed since the last build: the published warehouse is current")
     return s.warehouse
+
+
+def failure_message(failure: str, warehouse: Path, log_path: Path) -> str:
+    """What the terminal says of a failed build: the steps and their errors, and what to do."""
+    if "No space left on device" in failure:  # the log may not have been written either
+        return (
+            f"{failure}; the disk holding {warehouse.parent} is full: free space there and build again "
+            "(the published warehouse is as it was; the next build removes what this one left)"
+        )
+    return f"{failure}; the log says which step and why: {log_path}"
 
 
 class BuildFailed(Exception):
@@ -156,7 +166,11 @@ def _first_error_line(event) -> str:
     """What went wrong in a failed step, in a line: dbt's own error summary where dbt failed."""
     import re
 
-    message = event.step_failure_data.error.message if event.step_failure_data.error else ""
+    error = event.step_failure_data.error
+    # Dagster wraps an exception raised by a step's code in its own; what went wrong is the cause
+    while error is not None and error.cls_name == "DagsterExecutionStepExecutionError" and error.cause is not None:
+        error = error.cause
+    message = error.message if error else ""  # with the exception's class, as Python prints it
     if "Errors parsed from dbt logs:" in message:
         message = message.split("Errors parsed from dbt logs:", 1)[1]
     lines = [re.sub(r"\x1b\[[0-9;]*m", "", line).strip() for line in message.splitlines()]

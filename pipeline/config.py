@@ -91,6 +91,12 @@ DUCKDB_STORAGE = Variable(
     "storage format of new DuckDB files: v1.0.0 is read by DuckDB 1.0 and newer clients "
     "(DuckDB 2.0's own default cannot be opened by the 1.x drivers BI tools bundle)",
 )
+KEEP_CLIENT_WRITES = Variable(
+    "BUDGET_KEEP_CLIENT_WRITES",
+    "3",
+    "client-writes files kept beside the warehouse (what read-write clients wrote into a published file); "
+    "older ones are removed at publishing, each named in the build log",
+)
 DOCUMENT_BATCH_SIZE = Variable("BUDGET_DOCUMENT_BATCH_SIZE", "1000", "documents per query where dbt builds by document")
 AUTOMATION = Variable(
     "BUDGET_AUTOMATION",
@@ -120,6 +126,7 @@ VARIABLES = [
     DBT_TARGET,
     DUCKDB_MEMORY,
     DUCKDB_STORAGE,
+    KEEP_CLIENT_WRITES,
     DOCUMENT_BATCH_SIZE,
     AUTOMATION,
     NIGHTLY_CRON,

@@ -7,6 +7,7 @@ the parse workers) lands in the log file too, not only Python's own ``print``.
 
 from __future__ import annotations
 
+import contextlib
 import os
 import sys
 import threading
@@ -42,6 +43,8 @@ def logs_to_file(log_path: Path, echo: bool) -> Iterator[TextIO]:
     # keep the pipe open, so the pump stops at this marker, not at end-of-file
     end_marker = f"\0end of {log_path.name}\0".encode()
 
+    log_failed: list[OSError] = []
+
     def pump() -> None:
         pending = b""
         while chunk := os.read(read_end, 65536):
@@ -52,12 +55,29 @@ def logs_to_file(log_path: Path, echo: bool) -> Iterator[TextIO]:
                 if done
                 else (pending[: -len(end_marker)], pending[-len(end_marker) :])
             )
-            log.write(data)
-            log.flush()
+            _to_log(data)
             if echo:
-                os.write(saved_err, data)
+                _to_terminal(data)
             if done:
                 return
+
+    def _to_log(data: bytes) -> None:
+        """Write to the log file; once that fails (a full disk) the pipe is still drained, or every
+        process writing to it (this one, dbt) would wait on the full pipe for ever."""
+        if log_failed:
+            return
+        try:
+            log.write(data)
+            log.flush()
+        except OSError as err:
+            log_failed.append(err)
+            _to_terminal(
+                f"\nbudget: the log {log_path} cannot be written ({err.strerror}); the rest is not kept\n".encode()
+            )
+
+    def _to_terminal(data: bytes) -> None:
+        with contextlib.suppress(OSError):  # a terminal gone (a closed pipe): the log still gets it
+            os.write(saved_err, data)
 
     pumping = threading.Thread(target=pump, name="log-pump", daemon=True)
     pumping.start()
@@ -74,7 +94,8 @@ def logs_to_file(log_path: Path, echo: bool) -> Iterator[TextIO]:
         pumping.join(timeout=30)
         for fd in (saved_out, saved_err, write_end, read_end):
             os.close(fd)
-        log.close()
+        with contextlib.suppress(OSError):  # a full disk: said on the terminal when it began
+            log.close()
         terminal.close()
 
 

@@ -8,9 +8,12 @@ warehouse and is never blocked; a build killed at any moment leaves the publishe
 
 from __future__ import annotations
 
+import errno
 import hashlib
+import json
 import logging
 import os
+import re
 import shutil
 import time
 from collections.abc import Iterable
@@ -19,7 +22,7 @@ from pathlib import Path
 import duckdb
 import polars as pl
 
-from pipeline.config import DUCKDB_MEMORY_LIMIT, DUCKDB_STORAGE_VERSION
+from pipeline.config import DUCKDB_MEMORY_LIMIT, DUCKDB_STORAGE_VERSION, KEEP_CLIENT_WRITES
 from pipeline.geography import GEOGRAPHY_SCHEMA, resolve
 from pipeline.rebuild import geography_fingerprint, parser_fingerprint, record_fingerprint, stored_fingerprint
 from pipeline.stage import SCHEMAS, StagedDocument
@@ -289,7 +292,9 @@ def publish(build_db: Path, warehouse: Path) -> Path:
 
     The copy is ``.<name>.<pid>.publishing``: a copy that fails (a full disk) is removed before
     the error goes on, and copies left by a publishing process that no longer runs (killed) are
-    removed first, so a full disk does not stay full."""
+    removed first, so a full disk does not stay full. What a client wrote into the file being
+    replaced is kept first (``keep_client_writes``); the new file's identity is recorded
+    (``.<name>.published``) so the next publish can tell whether a client changed it."""
     with connect(build_db) as con:
         run(con, "checkpoint")
     warehouse.parent.mkdir(parents=True, exist_ok=True)
@@ -302,34 +307,140 @@ def publish(build_db: Path, warehouse: Path) -> Path:
             os.fsync(handle.fileno())
         os.chmod(temporary, 0o444)  # clients are to open it read-only (a read-write one locks out every reader)
         keep_client_writes(warehouse)
+        _receipt(warehouse).unlink(missing_ok=True)  # no record is better than a wrong one
         os.replace(temporary, warehouse)
+    except OSError as err:
+        temporary.unlink(missing_ok=True)
+        if err.errno != errno.ENOSPC:
+            raise
+        raise OSError(
+            errno.ENOSPC,
+            f"No space left on device in {warehouse.parent} to publish the warehouse "
+            f"({build_db.stat().st_size:,} bytes needed); the published warehouse is as it was and the partial "
+            "copy removed: free space there and build again (the next build publishes by itself)",
+        ) from err
     except BaseException:
         temporary.unlink(missing_ok=True)
         raise
+    _record_published(warehouse)
+    prune_client_writes(warehouse, int(KEEP_CLIENT_WRITES.value()))
     return warehouse
+
+
+def _receipt(warehouse: Path) -> Path:
+    return warehouse.with_name(f".{warehouse.name}.published")
+
+
+def _identity(path: Path) -> dict[str, int]:
+    """What any write to the file changes: a checkpoint rewrites blocks (size, modification time);
+    a file put in its place is another inode."""
+    stat = path.stat()
+    return {"inode": stat.st_ino, "size": stat.st_size, "mtime_ns": stat.st_mtime_ns}
+
+
+def _record_published(warehouse: Path) -> None:
+    """Record the published file's identity; where that fails (a full disk) the warehouse is
+    published all the same, and the next publish cannot tell a client's checkpointed writes."""
+    receipt = _receipt(warehouse)
+    writing = receipt.with_name(receipt.name + _WRITING)
+    try:
+        writing.write_text(json.dumps(_identity(warehouse)))
+        writing.replace(receipt)
+    except OSError as err:
+        writing.unlink(missing_ok=True)
+        LOG.warning(
+            f"{receipt}: could not record the published file ({err}); the warehouse is published, but the next "
+            "publish cannot tell whether a client wrote into it"
+        )
+
+
+def changed_since_published(warehouse: Path) -> bool:
+    """True when the published file is not as this program published it: a client connected
+    read-write wrote into it and checkpointed (no WAL left), or another file was put in its place.
+    False where there is no file, or no record of publishing it (a warehouse published by an
+    older version of this program: nothing can be told)."""
+    receipt = _receipt(warehouse)
+    if not warehouse.exists() or not receipt.exists():
+        return False
+    try:
+        recorded = json.loads(receipt.read_text())
+    except (OSError, ValueError):
+        return False  # a damaged record tells nothing; the next publish writes it again
+    return recorded != _identity(warehouse)
 
 
 def keep_client_writes(warehouse: Path) -> Path | None:
     """Set aside what a client wrote into the published file, before a new one replaces it.
 
-    A client connected read-write that wrote anything left a WAL beside the published file: every
-    new reader of the next published file would fail replaying it (``WAL does not match database
-    file``) and the client's own tables would be dropped with the old file. The old file (a hard
-    link: a client still connected goes on writing into it) and its WAL are kept as
-    ``<name>.client-writes-<time>.duckdb`` beside it, with a warning; returns that path."""
+    A client connected read-write either left a WAL beside the published file (every new reader
+    of the next published file would fail replaying it, ``WAL does not match database file``), or
+    checkpointed its writes into the file itself (``changed_since_published``); either way its
+    own tables would be dropped with the old file. The old file (a hard link: a client still
+    connected goes on writing into it) and its WAL are kept as
+    ``<name>.client-writes-<time>-<pid>.duckdb`` beside it, with a warning; returns that path."""
     wal = warehouse.with_name(warehouse.name + ".wal")
-    if not wal.exists():
+    has_wal, changed = wal.exists(), changed_since_published(warehouse)
+    if not has_wal and not changed:
         return None
-    stamp = time.strftime("%Y%m%dT%H%M%S")
-    kept = warehouse.with_name(f"{warehouse.stem}.client-writes-{stamp}-{os.getpid()}{warehouse.suffix}")
+    stamp = time.strftime("%Y%m%dT%H%M%S") + f".{time.time_ns() // 1000 % 1_000_000:06d}"
+    kept = warehouse.with_name(f"{warehouse.stem}{_CLIENT_WRITES}{stamp}-{os.getpid()}{warehouse.suffix}")
     if warehouse.exists():
         os.link(warehouse, kept)
-    wal.replace(kept.with_name(kept.name + ".wal"))
+    if has_wal:
+        wal.replace(kept.with_name(kept.name + ".wal"))
+    how = "left a WAL beside it" if has_wal else "changed the file since it was published, its writes checkpointed"
     LOG.warning(
-        f"{warehouse}: a client wrote into the published warehouse (a read-write connection; BI tools must "
-        f"connect read-only, see the README); what it wrote is kept in {kept}, and the new warehouse is published"
+        f"{warehouse}: a client wrote into the published warehouse (a read-write connection {how}); BI tools "
+        f"must connect read-only (see the README). What it wrote is kept in {kept}; the new warehouse is published"
     )
     return kept
+
+
+def readers_blocked(warehouse: Path) -> str | None:
+    """Why a new reader cannot open the published warehouse now, or None: a client holding it
+    read-write (DuckDB's lock), or one whose WAL does not replay. Publishing a new file frees
+    new readers (the blocking client keeps the old one)."""
+    if not warehouse.exists():
+        return None
+    try:
+        with duckdb.connect(str(warehouse), read_only=True):
+            pass
+    except duckdb.Error as err:
+        return str(err).splitlines()[0]
+    return None
+
+
+_CLIENT_WRITES = ".client-writes-"
+_WRITING = ".writing"  # a file being written, renamed into place when complete
+
+
+def client_writes_files(warehouse: Path) -> list[Path]:
+    """The client-writes files ``keep_client_writes`` made beside the warehouse, oldest first
+    (by the time in their name); nothing else, whatever its name resembles."""
+    pattern = re.compile(
+        re.escape(warehouse.stem + _CLIENT_WRITES) + r"(\d{8}T\d{6}(?:\.\d{6})?)-(\d+)" + re.escape(warehouse.suffix)
+    )
+    kept = []
+    for path in warehouse.parent.iterdir() if warehouse.parent.is_dir() else []:
+        match = pattern.fullmatch(path.name)
+        if match and path.is_file() and not path.is_symlink():
+            kept.append((match.group(1), int(match.group(2)), path))
+    return [path for *_, path in sorted(kept)]
+
+
+def prune_client_writes(warehouse: Path, keep: int) -> list[Path]:
+    """Remove all but the newest ``keep`` client-writes files (and their WALs), each named in the
+    log; returns what was removed."""
+    kept = client_writes_files(warehouse)
+    removed = kept[: max(len(kept) - max(keep, 0), 0)]
+    for path in removed:
+        path.unlink(missing_ok=True)
+        path.with_name(path.name + ".wal").unlink(missing_ok=True)
+        LOG.warning(
+            f"{path}: removed, an older copy of what a client wrote into the published warehouse "
+            f"(the newest {keep} are kept: {KEEP_CLIENT_WRITES.name})"
+        )
+    return removed
 
 
 _PUBLISHING = ".publishing"

@@ -8,18 +8,23 @@ from __future__ import annotations
 import hashlib
 import os
 import re
+import shutil
 import subprocess
 import sys
+import tempfile
 import time
 import zlib
 from pathlib import Path
 
+import dagster as dg
 import duckdb
 import pytest
 
 from bench.hostile_attacks import assemble_pdf
 from pipeline import readers
-from pipeline.discover import discover_raw_files
+from pipeline.defs.ingest import raw_files_sensor
+from pipeline.defs.resources import BuildPaths
+from pipeline.discover import discover_raw_files, raw_folder_fingerprint
 from pipeline.shards import parse_shard, shard_db, shard_of
 from pipeline.stage import stage_document
 from pipeline.warehouse import connect_build, publish
@@ -225,3 +230,101 @@ def test_a_client_writing_into_the_published_file_never_locks_readers_out_and_ke
     with duckdb.connect(str(kept), read_only=True) as con:
         assert con.execute("select answer from my_notes order by 1").fetchall() == [(42,), (43,)]
     assert "a client wrote into the published warehouse" in caplog.text
+
+
+def test_a_client_that_wrote_and_checkpointed_keeps_its_writes_when_the_next_build_publishes(tmp_path, caplog):
+    # Regression: a read-write client that checkpointed (no WAL left) lost its tables at the next publish
+    warehouse = tmp_path / "wh" / "budget.duckdb"
+    publish(_warehouse_build(tmp_path / "build_1.duckdb", 1), warehouse)
+    with duckdb.connect(str(warehouse)) as client:  # root ignores the file's 0444
+        client.execute("create table my_notes as select 42 as answer from range(100000)")
+        client.execute("checkpoint")
+    assert not warehouse.with_name("budget.duckdb.wal").exists()
+    publish(_warehouse_build(tmp_path / "build_2.duckdb", 2), warehouse)
+    with duckdb.connect(str(warehouse), read_only=True) as reader:
+        assert reader.execute("select v from answer").fetchall() == [(2,)]
+    [kept] = (tmp_path / "wh").glob("budget.client-writes-*.duckdb")
+    with duckdb.connect(str(kept), read_only=True) as con:
+        assert con.execute("select count(*) from my_notes").fetchone() == (100000,)
+    assert "changed the file since it was published" in caplog.text and str(kept) in caplog.text
+    # a file nobody wrote into is replaced without a copy
+    publish(_warehouse_build(tmp_path / "build_3.duckdb", 3), warehouse)
+    assert list((tmp_path / "wh").glob("budget.client-writes-*.duckdb")) == [kept]
+
+
+def test_only_the_newest_client_writes_files_are_kept_and_nothing_else_is_removed(tmp_path, caplog, monkeypatch):
+    monkeypatch.setenv("BUDGET_KEEP_CLIENT_WRITES", "2")
+    folder = tmp_path / "wh"
+    folder.mkdir()
+    ours = [
+        folder / "budget.client-writes-20260101T020000-11.duckdb",  # the format of earlier versions
+        folder / "budget.client-writes-20260102T020000.000001-12.duckdb",
+        folder / "budget.client-writes-20260103T020000.500000-13.duckdb",
+    ]
+    not_ours = [
+        folder / "budget.client-writes-notes.duckdb",
+        folder / "other.client-writes-20250101T020000-1.duckdb",
+        folder / "budget.client-writes-20250101T020000-1.duckdb.bak",
+    ]
+    for path in ours + not_ours:
+        path.write_bytes(b"x")
+    ours[0].with_name(ours[0].name + ".wal").write_bytes(b"w")
+    warehouse = folder / "budget.duckdb"
+    publish(_warehouse_build(tmp_path / "build_1.duckdb", 1), warehouse)
+    duckdb.connect(str(warehouse)).execute("create table my_notes as select 1").close()  # a client writes
+    publish(_warehouse_build(tmp_path / "build_2.duckdb", 2), warehouse)
+    [newest] = [p for p in folder.glob("budget.client-writes-2026*.duckdb") if p not in ours]
+    assert sorted(folder.glob("*client-writes-*")) == sorted([ours[2], newest, *not_ours])
+    assert not ours[0].with_name(ours[0].name + ".wal").exists()
+    assert f"{ours[0]}: removed" in caplog.text and f"{ours[1]}: removed" in caplog.text
+
+
+_READ_WRITE = """
+import duckdb, sys
+try:
+    duckdb.connect(sys.argv[1])
+except duckdb.Error as err:
+    print(err)
+with duckdb.connect(sys.argv[1], read_only=True) as con:
+    print(con.execute("select v from answer").fetchall())
+"""
+
+
+@pytest.mark.skipif(os.geteuid() != 0 or not shutil.which("setpriv"), reason="needs root to run a client as nobody")
+def test_a_client_that_is_not_root_is_refused_read_write_and_reads_read_only(tmp_path):
+    # the README's BI section: what a client configured read-write gets
+    folder = Path(tempfile.mkdtemp(prefix="published-"))  # pytest's own folders are closed to other users
+    try:
+        folder.chmod(0o755)
+        warehouse = publish(_warehouse_build(tmp_path / "build.duckdb", 1), folder / "budget.duckdb")
+        nobody = ["setpriv", "--reuid=65534", "--regid=65534", "--clear-groups", sys.executable, "-c", _READ_WRITE]
+        result = subprocess.run([*nobody, str(warehouse)], capture_output=True, text=True, timeout=60, check=False)
+        assert result.stdout.splitlines() == [f'IO Error: Cannot open file "{warehouse}": Permission denied', "[(1,)]"]
+    finally:
+        shutil.rmtree(folder)
+
+
+def test_a_client_holding_the_published_file_read_write_starts_a_build_that_frees_new_readers(tmp_path):
+    raw = tmp_path / "raw"
+    raw.mkdir()
+    warehouse = publish(_warehouse_build(tmp_path / "build_1.duckdb", 1), tmp_path / "wh" / "budget.duckdb")
+    paths = BuildPaths(raw_dir=str(raw), warehouse=str(warehouse))
+
+    def evaluate():
+        context = dg.build_sensor_context(cursor=raw_folder_fingerprint(raw), resources={"paths": paths})
+        return raw_files_sensor(context)
+
+    assert isinstance(evaluate(), dg.SkipReason)  # nothing changed, readers get in
+    client = subprocess.Popen(
+        [sys.executable, "-c", _CLIENT, str(warehouse)], stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True
+    )
+    try:
+        assert client.stdout.readline().strip() == "holding"
+        request = evaluate()
+        assert isinstance(request, dg.RunRequest)
+        assert request.run_key == f"readers-blocked-{warehouse.stat().st_ino}"  # once per published file
+        publish(_warehouse_build(tmp_path / "build_2.duckdb", 2), warehouse)  # what the run does
+        assert isinstance(evaluate(), dg.SkipReason)  # new readers open the new file
+    finally:
+        client.kill()
+        client.wait()

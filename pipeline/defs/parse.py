@@ -2,9 +2,11 @@
 merge of their databases into the build's schema ``parsed`` (pipeline/shards.py does the work)."""
 
 import dagster as dg
+import duckdb
 
 from pipeline.config import SHARDS
 from pipeline.defs.resources import BuildPaths, ParseSettings
+from pipeline.heal import build_again_from_the_raw_files, damage_line, is_damage
 from pipeline.shards import in_child_process, parse_shard, shard_db
 from pipeline.stage import SCHEMAS
 from pipeline.warehouse import assemble_staging
@@ -46,14 +48,23 @@ parse_shards = [_shard_asset(i) for i in range(SHARDS)]
     ],
     can_subset=False,
 )
-def parsed_tables(context: dg.AssetExecutionContext, paths: BuildPaths):
+def parsed_tables(context: dg.AssetExecutionContext, paths: BuildPaths, parsing: ParseSettings):
     s = paths.settings
     # DuckDB's working memory is returned to the OS only when its process ends: merge in a
     # short-lived child so the long-running process stays small however large the corpus.
     with paths.step_lock("parsed_tables"):
-        counts = in_child_process(
-            assemble_staging, str(s.build_db), [str(shard_db(s.build_dir, i)) for i in range(SHARDS)]
-        )
+        try:
+            counts = in_child_process(
+                assemble_staging, str(s.build_db), [str(shard_db(s.build_dir, i)) for i in range(SHARDS)]
+            )
+        except duckdb.Error as err:  # damage that shows once read (pipeline/heal.py); any other error stops
+            if not is_damage(err):
+                raise
+            context.log.warning(
+                f"{s.build_db}: the build database or a parse shard's is damaged ({damage_line(err)}); "
+                "building it again from the raw files"
+            )
+            counts = build_again_from_the_raw_files(s, parsing.workers, context.log.warning)
     context.log.info(
         f"staging: {counts['documents_changed']} documents changed, {counts['unit_names_resolved']} unit names placed"
     )

@@ -10,10 +10,13 @@ from collections.abc import Mapping
 from typing import Any
 
 import dagster as dg
+import duckdb
 from dagster_dbt import DagsterDbtTranslator, DagsterDbtTranslatorSettings, DbtCliResource, dbt_assets
+from dagster_dbt.errors import DagsterDbtCliRuntimeError
 
 from pipeline.defs.dbt import dbt_project
-from pipeline.defs.resources import BuildPaths
+from pipeline.defs.resources import BuildPaths, ParseSettings
+from pipeline.heal import build_again_from_the_raw_files, damage_line, damaged_again, is_damage
 from pipeline.rebuild import (
     dbt_step,
     published_fingerprint,
@@ -22,7 +25,7 @@ from pipeline.rebuild import (
     stored_fingerprint,
     transform_fingerprint,
 )
-from pipeline.warehouse import connect
+from pipeline.warehouse import changed_since_published, connect
 
 
 class BudgetDbtTranslator(DagsterDbtTranslator):
@@ -39,12 +42,49 @@ class BudgetDbtTranslator(DagsterDbtTranslator):
         settings=DagsterDbtTranslatorSettings(enable_asset_checks=True, enable_source_tests_as_checks=True)
     ),
 )
-def dbt_models(context: dg.AssetExecutionContext, dbt: DbtCliResource, paths: BuildPaths):
+def dbt_models(context: dg.AssetExecutionContext, dbt: DbtCliResource, paths: BuildPaths, parsing: ParseSettings):
     with paths.step_lock("dbt_models"):
-        yield from _build_models(context, dbt, paths.settings)
+        yield from _build_healing(context, dbt, paths.settings, parsing.workers)
+
+
+def _build_healing(context: dg.AssetExecutionContext, dbt: DbtCliResource, s, workers: int):
+    """Build the models; where the build database turns out damaged once read (pipeline/heal.py),
+    set it aside, build it again from the raw files and build the models again, once.
+
+    The first attempt's events are held until dbt has finished (Dagster takes each output once,
+    in dependency order, so a second attempt could not follow the first's); any failure but
+    damage gives them and stops the step with dbt's own error."""
+    held = []
+    try:
+        for event in _build_models(context, dbt, s):
+            held.append(event)
+    except (duckdb.Error, DagsterDbtCliRuntimeError) as err:
+        if not is_damage(err):
+            yield from held
+            raise
+        context.log.warning(
+            f"{s.build_db}: the build database is damaged ({damage_line(err)}); building it again from the raw files"
+        )
+    else:
+        yield from held
+        return
+    build_again_from_the_raw_files(s, workers, context.log.warning)
+    try:
+        yield from _build_models(context, dbt, s)
+    except (duckdb.Error, DagsterDbtCliRuntimeError) as err:
+        if not is_damage(err):
+            raise
+        raise damaged_again(s, err) from err
+    context.log.warning(f"{s.build_db}: built again from the raw files; the models were built afresh")
 
 
 def _build_models(context: dg.AssetExecutionContext, dbt: DbtCliResource, s):
+    changed = changed_since_published(s.warehouse)
+    if changed:
+        context.log.warning(
+            f"{s.warehouse}: changed since it was published (a client connected read-write); it is published "
+            "again, what the client wrote kept beside it"
+        )
     with connect(s.build_db) as con:
         current = {"transform": transform_fingerprint(), "staging": staging_fingerprint(con)}
         step = dbt_step(
@@ -52,7 +92,7 @@ def _build_models(context: dg.AssetExecutionContext, dbt: DbtCliResource, s):
             current_transform=current["transform"],
             built_staging=stored_fingerprint(con, "staging"),
             current_staging=current["staging"],
-            published_staging=published_fingerprint(s.warehouse, "staging"),
+            published_staging=None if changed else published_fingerprint(s.warehouse, "staging"),
         )
     context.log.info(step.reason)
     if step.arguments is None:
