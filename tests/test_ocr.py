@@ -14,16 +14,19 @@ import ctypes
 import io
 import re
 import shutil
+import time
 from decimal import Decimal
 from itertools import pairwise
 from pathlib import Path
 
 import duckdb
+import numpy as np
 import pypdfium2
 import pypdfium2.raw as pdfium_c
 import pytest
 
 from pipeline.readers import read_document
+from pipeline.readers.ocr import _upright
 from pipeline.stage import stage_document
 from pipeline.synth.corpus import write_corpus
 from pipeline.synth.render import render_pdf
@@ -268,6 +271,14 @@ def test_a_page_scanned_sideways_is_turned_upright_and_read(sql):
         "住房保障支出": "1832.22",
     }
     assert read == {key: Decimal(v) for key, v in printed.items()}
+
+
+def test_a_page_scanned_upside_down_is_turned_half_round(corpus):
+    """The direction classifier decides a half turn: the boxes of an upside-down page are as wide
+    as an upright page's. (Detection only, at 108 dpi: no recognition.)"""
+    image = pypdfium2.PdfDocument(corpus["reference"])[0].render(scale=1.5).to_pil().convert("RGB")
+    _, turns, found = _upright(np.asarray(image.rotate(180)), time.process_time() + 60)
+    assert turns == 2 and found is not None
 
 
 def test_a_subject_code_misread_on_an_ocr_page_fails_a_check_on_its_rows_rather_than_reject_the_document(sql):
