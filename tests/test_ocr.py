@@ -30,6 +30,8 @@ from pipeline.readers.ocr import _upright
 from pipeline.stage import stage_document
 from pipeline.synth.corpus import write_corpus
 from pipeline.synth.render import render_pdf
+from pipeline.tables.segment import TableRegion
+from pipeline.tables.subjects import SubjectRow, SubjectTable, uncode_repeated_ocr_codes
 from tests.conftest import REPO, build_warehouse, run_budget
 
 SCALE = 2  # the rasterised pages: 144 dpi, as a scanner's low setting
@@ -304,6 +306,36 @@ def test_a_subject_code_misread_on_an_ocr_page_fails_a_check_on_its_rows_rather_
         )
     )
     assert read == {"学前教育": Decimal("354.89"), "小学教育": Decimal("91.98")}
+
+
+def _subject_table(kind: str, rows: list[tuple[str, str, int]]) -> SubjectTable:
+    """A staged subject table of (code, name, page) rows, each with one figure."""
+    region = TableRegion(kind, "支出总表", 3, 1, 1, rows[0][2])
+    return SubjectTable(
+        region,
+        [
+            SubjectRow("subject", code, name, None, {"total": Decimal(i)}, i, page)
+            for i, (code, name, page) in enumerate(rows)
+        ],
+        ["total"],
+    )
+
+
+def test_a_code_repeated_only_on_text_layer_rows_is_left_to_the_invariant_and_one_on_an_ocr_page_is_uncoded():
+    """Only rows read by OCR are taken for misread: a text layer printing one code twice is a
+    table that breaks the invariant (the document is rejected, as before)."""
+    table = _subject_table("expenditure", [("2010101", "行政运行", 2), ("2010101", "一般行政管理事务", 2)])
+    assert uncode_repeated_ocr_codes({"expenditure": table}, ocr_pages={3}) == []
+    assert [r.subject_code for r in table.rows] == ["2010101", "2010101"]
+    rows = [("2010101", "行政运行", 2), ("2010101", "一般行政管理事务", 3), ("2010102", "机关服务", 3)]
+    table = _subject_table("expenditure", rows)
+    (problem,) = uncode_repeated_ocr_codes({"expenditure": table}, ocr_pages={3})
+    assert "subject 2010101 read by OCR on more than one row (page 2 line 0, page 3 line 1)" in problem
+    assert [(r.row_kind, r.subject_code) for r in table.rows] == [
+        ("subject", "2010101"),
+        ("uncoded", None),
+        ("subject", "2010102"),
+    ]
 
 
 def test_explain_says_a_figure_was_read_by_ocr_and_with_what_confidence(corpus, warehouse):
