@@ -7,6 +7,7 @@ as the parse runs), and the wall time gives pages per second.
 
     .venv/bin/python bench/ocr.py --documents 2 --workers 2
     .venv/bin/python bench/ocr.py --real      # real scanned pages against figures read by hand
+    .venv/bin/python bench/ocr.py --survey    # the real PDFs' image pages with text, and pages turned
 
 ``--real`` OCRs pages of real scanned disclosures (../shared/real/corpus, no text layer) and looks
 for the figures a person read from the page images (REAL below): how many are read exactly.
@@ -23,6 +24,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
+import numpy as np
 import pypdfium2
 
 from pipeline.readers.ocr import read_page
@@ -49,6 +51,10 @@ REAL = {
     ("北京/政务服务和数据管理局_附件1：北京市政务服务和数据管理局2026年度部门预算情况说明_2835cd.pdf", 7): [
         "67.86", "80.11", "8.35", "9.44%", "51.3", "7.25", "21.56",
     ],
+    # scanned sideways (its table's top faces the left edge): read once turned upright
+    ("长沙/财政局_长财金指〔2025〕6号--长沙市财政局关于下达2025年普惠金融发展专项资金预算的通知_7b0e27.pdf", 3): [
+        "-53", "3022", "1947", "1075", "-9.0", "16.7", "-9.0", "16.7", "-12.7", "-16.5", "-12.7", "-16.5",
+    ],
 }  # fmt: skip
 
 
@@ -68,6 +74,49 @@ def real_pages() -> None:
     print(f"real scanned pages: {right} of {total} hand-read figures read exactly, {time.monotonic() - started:.1f} s")
 
 
+def survey() -> None:
+    """Every page of the real PDFs (../shared/real) the OCR would turn, and every image page with a
+    text layer (a few characters beside a large image) it would read."""
+    from pipeline.intermediate import UnreadableDocument
+    from pipeline.readers.ocr import DocumentOcr, _upright
+    from pipeline.readers.pdfium_engine import PdfiumDocument
+
+    image_pages = scanned = 0
+    turned: list[str] = []
+    started = time.process_time()
+    pages = 0
+    for path in sorted(CORPUS.parent.rglob("*.pdf")):
+        data = path.read_bytes()
+        try:
+            document = PdfiumDocument(path, data)
+        except UnreadableDocument:
+            continue
+        ocr = DocumentOcr(data)
+        pdf = pypdfium2.PdfDocument(data)
+        for number in range(1, document.page_count + 1):
+            page = document.read_page(number)
+            pages += 1
+            if ocr.is_image_page(page):
+                image_pages += 1
+                print(f"  image page with a text layer: {path.relative_to(CORPUS.parent)} p{number}")
+            if page.chars:
+                continue
+            scanned += 1
+            image = pdf[number - 1].render(scale=2).to_pil().convert("RGB")
+            _, turn, _ = _upright(np.asarray(image), time.process_time() + 600)
+            if turn:
+                turned.append(f"{path.relative_to(CORPUS.parent)} p{number} ({turn * 90}°)")
+        pdf.close()
+        ocr.close()
+        document.close()
+    for page in turned:
+        print(f"  turned: {page}")
+    print(
+        f"{pages} pages: {image_pages} image pages with a text layer; {scanned} without text, {len(turned)} "
+        f"of them turned upright ({time.process_time() - started:.0f} s processor)"
+    )
+
+
 def _figures(staged, table: str, columns: str) -> dict[tuple, object]:
     """The figures printed (a blank cell is no figure): fact key → value."""
     rows = staged.frames[table].select(columns.split(", ")).rows()
@@ -83,9 +132,13 @@ def main() -> None:
     parser.add_argument("--documents", type=int, default=2)
     parser.add_argument("--workers", type=int, default=2)
     parser.add_argument("--real", action="store_true")
+    parser.add_argument("--survey", action="store_true")
     args = parser.parse_args()
     if args.real:
         real_pages()
+        return
+    if args.survey:
+        survey()
         return
     work = Path(tempfile.mkdtemp(prefix="ocr-bench-"))
     texts = write_corpus(work / "synth", args.documents, [2026], ["text"], seed=1)

@@ -29,7 +29,12 @@ from pipeline.tables.kinds import CONTENTS_REACH, STANDARD_KINDS, UNREAD_KINDS, 
 from pipeline.tables.lines import interpret_line_table
 from pipeline.tables.realign import realign_expenditure
 from pipeline.tables.segment import TableRegion, segment_tables
-from pipeline.tables.subjects import SubjectTable, code_from_other_tables, interpret_subject_table
+from pipeline.tables.subjects import (
+    SubjectTable,
+    code_from_other_tables,
+    interpret_subject_table,
+    uncode_repeated_ocr_codes,
+)
 
 MONEY = pl.Decimal(20, 6)
 # a budget disclosure carries at least one of these; a file with none is something else
@@ -349,6 +354,7 @@ def stage_read_document(doc: IntermediateDocument, base: dict, staged: StagedDoc
             # row_seq runs on over a second table of the same kind (one key per document, kind and line)
             first_seq = sum(1 for r in line_rows if r["table_kind"] == region.kind)
             line_rows += [_line_row(doc_id, region, seq, item) for seq, item in enumerate(items, start=first_seq)]
+    problems += uncode_repeated_ocr_codes(subject_tables, set(doc.ocr_pages))
     problems += code_from_other_tables(subject_tables)
     if "expenditure" in subject_tables:
         problems += realign_expenditure(subject_tables["expenditure"], subject_tables)

@@ -9,9 +9,11 @@ cell is running text. Repeated page headers/footers and page numbers are dropped
 carries its page and its row on the page.
 
 A page without a text layer is read by OCR (``ocr``, ``BUDGET_OCR``) into the same page form,
-its blocks carrying the engine's confidence. A PDF none of whose pages could be read (no text
-layer, OCR off or finding nothing) is ``needs_ocr``; an encrypted one is ``encrypted``;
-one that cannot be parsed is ``corrupt``; page and time limits stop a pathological file.
+its blocks carrying the engine's confidence; so is a page whose text layer holds only a few
+characters beside an image covering much of it (``DocumentOcr.is_image_page``). A PDF none of
+whose pages could be read (no text layer, OCR off or finding nothing) is ``needs_ocr``; an
+encrypted one is ``encrypted``; one that cannot be parsed is ``corrupt``; page and time limits
+stop a pathological file.
 The engine is ``BUDGET_PDF_ENGINE`` (``pdfium`` or ``pdfplumber``) unless the caller names one.
 """
 
@@ -290,6 +292,8 @@ def _read_pages(
         page = pages.read(number)
         if not page.chars:
             page = ocr.read(number) or page
+        elif ocr.is_image_page(page):  # a picture under a page number or a caption
+            page = ocr.read(number, page) or page
         items_by_page.append(page_items(page) if page.chars else None)
     return items_by_page
 

@@ -381,6 +381,42 @@ def code_from_other_tables(tables: dict[str, SubjectTable]) -> list[str]:
     return problems
 
 
+# the tables whose facts are keyed on the subject code: a code appears once among their subject
+# rows (the invariant subject_code_once_per_table, dbt int_document_invariant_breaks)
+KEYED_KINDS = ("income", "expenditure", "basic_expenditure")
+OCR_REPEATED_CODE = "read by OCR on more than one row"  # the check ocr_subject_code_once_per_table finds it
+
+
+def uncode_repeated_ocr_codes(tables: dict[str, SubjectTable], ocr_pages: set[int]) -> list[str]:
+    """A subject code that a keyed table prints on more than one row, where one of those rows
+    was read by OCR, is a misread code (7 for 1, 6 for 8), not a table that breaks the invariant:
+    the rows read by OCR that carry it become ``uncoded`` (kept, out of the facts unless
+    ``code_from_other_tables`` codes them by the name the other tables give them) and each such
+    code is named, with its rows, to fail the check ``ocr_subject_code_once_per_table``. A code
+    repeated among rows of the text layer is left to the invariant (the document is rejected)."""
+    problems: list[str] = []
+    for kind in KEYED_KINDS:
+        table = tables.get(kind)
+        if table is None:
+            continue
+        by_code: dict[str, list[SubjectRow]] = {}
+        for row in table.rows:
+            if row.row_kind == "subject" and row.subject_code is not None:
+                by_code.setdefault(row.subject_code, []).append(row)
+        for code, rows in by_code.items():
+            misread = [r for r in rows if r.page in ocr_pages]
+            if len(rows) < 2 or not misread:
+                continue
+            for row in misread:
+                row.row_kind, row.subject_code = "uncoded", None
+            places = ", ".join(f"page {r.page} line {r.line}" for r in rows)
+            problems.append(
+                f"{table.region.title}: subject {code} {OCR_REPEATED_CODE} ({places}): a misread code; "
+                f"the rows read by OCR are kept uncoded: read their codes from the page image"
+            )
+    return problems
+
+
 def _without_repeated_rows(rows: list[SubjectRow], problems: list[str], title: str) -> list[SubjectRow]:
     """A subject row printed again right below itself with the same name and amounts (a
     continuation page repeating its last row, or a 项 whose code lost its last digits and so

@@ -41,6 +41,18 @@ with checks as (
         false as passed
     from {{ ref('stg_parsed__parse_problems') }}
     where {{ document_filter() }} and problem like '%read by OCR is not a figure%'
+    union all by name
+    -- a subject code a keyed table prints on more than one row, one of them read by OCR: a
+    -- misread code (the parser uncodes the OCR'd rows rather than reject the document)
+    select
+        document_id,
+        'ocr' as check_family,
+        'ocr_subject_code_once_per_table' as check_name,
+        regexp_extract(problem, 'subject (\d+) read by OCR', 1) as subject,
+        regexp_extract(problem, 'read by OCR on more than one row \(([^)]*)\)', 1) as cells,
+        false as passed
+    from {{ ref('stg_parsed__parse_problems') }}
+    where {{ document_filter() }} and problem like '%read by OCR on more than one row%'
 
 ),
 
