@@ -42,8 +42,8 @@ PDF_MAX_SECONDS = Variable(
 DOCUMENT_MAX_SECONDS = Variable(
     "BUDGET_DOCUMENT_MAX_SECONDS",
     "180",
-    "a document of any layout still being read after this long is too_slow: its parse worker is killed, "
-    "inside a page if need be, and replaced",
+    "a document of any layout still being read after this long (its time in OCR left out: OCR keeps its own "
+    "limits) is too_slow: its parse worker is killed, inside a page if need be, and replaced",
 )
 WORKER_MEMORY = Variable(
     "BUDGET_WORKER_MAX_MEMORY_MB",

@@ -13,18 +13,21 @@ from __future__ import annotations
 import os
 import resource
 import signal
+import time
 from collections import deque
-from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures import CancelledError, ProcessPoolExecutor
 from concurrent.futures import TimeoutError as FutureTimeout
 from dataclasses import dataclass
+from functools import partial
 from itertools import islice
 from multiprocessing import current_process, get_context
 from pathlib import Path
 
 from pebble import ProcessExpired, ProcessPool
 
-from pipeline.config import DOCUMENT_MAX_SECONDS, SHARDS, TEXT_MAX_BYTES, WORKER_MEMORY
+from pipeline.config import DOCUMENT_MAX_SECONDS, OCR_DOCUMENT_SECONDS, SHARDS, TEXT_MAX_BYTES, WORKER_MEMORY
 from pipeline.progress import ProgressFile, progress_folder
+from pipeline.readers import ocr
 from pipeline.stage import not_read_document, stage_document
 from pipeline.warehouse import connect_build, remove_documents, staged_hashes, write_staged
 
@@ -32,6 +35,7 @@ BATCH = 50  # documents written per transaction
 AHEAD_PER_WORKER = 16  # documents parsed ahead of the writer, per worker
 POOL_FROM = 20  # below that many documents, starting a second worker costs more than it saves
 TASKS_PER_WORKER = 100  # a worker is replaced after so many documents: what it holds never nears its memory cap
+WATCH_SECONDS = 0.5  # how often the shard looks at its workers' clocks
 
 
 def shard_of(sha256: str) -> int:
@@ -92,6 +96,9 @@ class WorkerLimits:
     seconds: float
     memory_mb: int
     text_bytes: int
+    # wall-clock seconds of OCR left out of the deadline at most: OCR stops itself at its processor
+    # time limit (BUDGET_OCR_MAX_SECONDS); twice that leaves room for a busy machine
+    ocr_seconds: float
 
     @classmethod
     def from_settings(cls) -> WorkerLimits:
@@ -99,7 +106,43 @@ class WorkerLimits:
             seconds=float(DOCUMENT_MAX_SECONDS.value()),
             memory_mb=int(WORKER_MEMORY.value()),
             text_bytes=int(TEXT_MAX_BYTES.value()),
+            ocr_seconds=2 * float(OCR_DOCUMENT_SECONDS.value()),
         )
+
+
+class DocumentClocks:
+    """When each document of a shard's plan was started by a worker and how long it has spent in
+    OCR, in memory the workers share with the shard (one slot per document, system-wide monotonic
+    seconds; 0 = not yet). The shard stops a worker whose document ran past its deadline, OCR's
+    time left out (OCR keeps its own limits)."""
+
+    def __init__(self, context, documents: int):
+        self.started = context.Array("d", documents, lock=False)
+        self.ocr_spent = context.Array("d", documents, lock=False)
+        self.ocr_since = context.Array("d", documents, lock=False)
+
+    def start(self, index: int) -> None:
+        self.started[index], self.ocr_spent[index], self.ocr_since[index] = time.monotonic(), 0.0, 0.0
+        ocr.ocr_watch = partial(self._ocr, index)
+
+    def _ocr(self, index: int, reading: bool) -> None:
+        now = time.monotonic()
+        if reading:
+            self.ocr_since[index] = now
+        elif self.ocr_since[index]:
+            self.ocr_spent[index] += now - self.ocr_since[index]
+            self.ocr_since[index] = 0.0
+
+    def overdue(self, index: int, limits: WorkerLimits) -> bool:
+        started = self.started[index]
+        if not started:
+            return False
+        now = time.monotonic()
+        in_ocr = self.ocr_spent[index] + (now - self.ocr_since[index] if self.ocr_since[index] else 0.0)
+        return now - started - min(in_ocr, limits.ocr_seconds) > limits.seconds
+
+
+_clocks: DocumentClocks | None = None  # a worker's view of its shard's clocks
 
 
 def parse_shard(index: int, raw_files: list[dict], workers: int, build_dir: Path) -> dict:
@@ -121,15 +164,17 @@ def parse_shard(index: int, raw_files: list[dict], workers: int, build_dir: Path
             _write_in_batches(con, staged, plan.to_parse, progress)
         else:
             processes = pool_size(workers, len(plan.to_parse))
+            context = get_context("spawn")
+            clocks = DocumentClocks(context, len(plan.to_parse))
             pool = ProcessPool(
                 max_workers=processes,
                 max_tasks=TASKS_PER_WORKER,
-                context=get_context("spawn"),
-                initializer=_limit_worker_memory,
-                initargs=(limits.memory_mb,),
+                context=context,
+                initializer=_start_worker,
+                initargs=(limits.memory_mb, clocks),
             )
             try:
-                staged = _parse_ahead(pool, plan.to_parse, processes * AHEAD_PER_WORKER, limits)
+                staged = _parse_ahead(pool, plan.to_parse, processes * AHEAD_PER_WORKER, limits, clocks)
                 _write_in_batches(con, staged, plan.to_parse, progress)
             finally:
                 pool.stop()  # nothing is left to parse, or the writer failed: no worker outlives the shard
@@ -139,35 +184,56 @@ def parse_shard(index: int, raw_files: list[dict], workers: int, build_dir: Path
     return {"documents": plan.documents, "parsed": len(plan.to_parse), "removed": len(plan.removed)}
 
 
-def _limit_worker_memory(memory_mb: int) -> None:
+def _start_worker(memory_mb: int, clocks: DocumentClocks) -> None:
     """A worker's address space is capped: a document needing more fails with MemoryError
-    (``too_large``) instead of taking the machine's memory."""
+    (``too_large``) instead of taking the machine's memory. It keeps its shard's clocks."""
+    global _clocks
     limit = memory_mb * (1 << 20)
     resource.setrlimit(resource.RLIMIT_AS, (limit, limit))
+    _clocks = clocks
+
+
+def _stage_in_worker(index: int, path: str, sha256: str, text_bytes: int):
+    _clocks.start(index)
+    return _stage(path, sha256, text_bytes)
 
 
 def _stage(path: str, sha256: str, text_bytes: int):
     return stage_document(Path(path), sha256=sha256, max_text_bytes=text_bytes)
 
 
-def _parse_ahead(pool: ProcessPool, entries: list[dict], window: int, limits: WorkerLimits):
+def _parse_ahead(pool: ProcessPool, entries: list[dict], window: int, limits: WorkerLimits, clocks: DocumentClocks):
     """Staged documents in order, with at most ``window`` parsed ahead of the writer.
 
     (Submitting every path at once would pile up results the writer has not taken yet: memory
-    would grow with the corpus.) A document's deadline runs from when a worker starts it."""
-    pending = iter(entries)
+    would grow with the corpus.) A document's deadline runs from when a worker starts it, its time
+    in OCR left out; a worker past its document's deadline is stopped (its future cancelled)."""
+    pending = iter(enumerate(entries))
 
-    def submit(entry: dict):
-        return entry, pool.schedule(
-            _stage, args=(entry["path"], entry["sha256"], limits.text_bytes), timeout=limits.seconds
+    def submit(index: int, entry: dict):
+        return (
+            index,
+            entry,
+            pool.schedule(_stage_in_worker, args=(index, entry["path"], entry["sha256"], limits.text_bytes)),
         )
 
-    futures = deque(submit(entry) for entry in islice(pending, window))
+    futures = deque(submit(index, entry) for index, entry in islice(pending, window))
     while futures:
-        entry, future = futures.popleft()
+        _index, entry, future = futures[0]
+        while not future.done():
+            try:
+                future.result(timeout=WATCH_SECONDS)
+            except (FutureTimeout, CancelledError):
+                pass
+            except Exception:  # the document's own failure: _result says what it was
+                break
+            for index, _entry, running in futures:
+                if not running.done() and clocks.overdue(index, limits):
+                    running.cancel()  # pebble stops the worker reading it, and starts another
+        futures.popleft()
         staged = _result(entry, future, limits)
-        for next_entry in islice(pending, 1):
-            futures.append(submit(next_entry))
+        for index, next_entry in islice(pending, 1):
+            futures.append(submit(index, next_entry))
         yield staged
 
 
@@ -177,7 +243,7 @@ def _result(entry: dict, future, limits: WorkerLimits):
     seconds = 0.0
     try:
         return future.result()
-    except FutureTimeout:
+    except (FutureTimeout, CancelledError):
         status, seconds = "too_slow", limits.seconds
         reason = (
             f"{path}: still being read after {limits.seconds:g} s (BUDGET_DOCUMENT_MAX_SECONDS): its worker was "

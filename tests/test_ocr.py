@@ -132,9 +132,7 @@ def corpus(tmp_path_factory) -> dict[str, Path]:
 @pytest.fixture(scope="module")
 def warehouse(corpus) -> Path:
     warehouse = corpus["raw"].parent / "warehouse" / "budget.duckdb"
-    # nine pages OCR'd in one worker beside other work: the OCR has its own limits (processor time);
-    # the document's wall-clock deadline must not cut them short on a busy machine
-    result = build_warehouse(corpus["raw"], warehouse, BUDGET_DOCUMENT_MAX_SECONDS="900")
+    result = build_warehouse(corpus["raw"], warehouse)
     assert result.returncode == 0, result.stdout[-3000:] + result.stderr[-3000:]
     return warehouse
 

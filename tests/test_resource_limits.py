@@ -28,7 +28,7 @@ from pipeline.discover import discover_raw_files, raw_folder_fingerprint
 from pipeline.shards import parse_shard, shard_db, shard_of
 from pipeline.stage import stage_document
 from pipeline.warehouse import connect_build, publish
-from tests.conftest import RAW
+from tests.conftest import RAW, REPO
 
 SAMPLE = sorted(RAW.glob("*.txt"))[0]
 
@@ -137,6 +137,26 @@ def test_a_document_still_read_at_the_deadline_is_too_slow_and_the_pool_reads_th
     status, reason = statuses["dense.pdf"]
     assert status == "too_slow" and "BUDGET_DOCUMENT_MAX_SECONDS" in reason and str(raw / "dense.pdf") in reason
     assert {statuses["after_1.txt"][0], statuses["after_2.txt"][0]} == {"loaded"}
+
+
+SCAN = REPO.parent / "shared" / "real" / "corpus" / "长沙" / "市场监督管理局_2026年部门预算_de5848.pdf"
+
+
+@pytest.mark.skipif(not SCAN.exists(), reason="the real corpus (../shared/real/corpus) is not beside the checkout")
+def test_time_in_ocr_is_left_out_of_the_documents_deadline(tmp_path, monkeypatch):
+    """A scan is OCR'd for far longer than a document may take to read otherwise: OCR keeps its own
+    limits (processor time per page and per document), so the watchdog does not count its time."""
+    monkeypatch.setenv("BUDGET_DOCUMENT_MAX_SECONDS", "1")
+    monkeypatch.setenv("BUDGET_OCR_MAX_PAGES", "1")  # one page of OCR: several seconds
+    raw, build = tmp_path / "raw", tmp_path / ".build"
+    raw.mkdir()
+    shutil.copy(SCAN, raw / "scan.pdf")
+    files = discover_raw_files(raw, build)
+    shard = shard_of(files[0]["sha256"])
+    parse_shard(shard, files, 1, build)
+    with duckdb.connect(str(shard_db(build, shard)), read_only=True) as con:
+        status, pages_ocr = con.execute("select status, pages_ocr from parsed.documents").fetchone()
+    assert status != "too_slow" and pages_ocr == 1
 
 
 def test_a_document_needing_more_memory_than_a_worker_may_take_is_too_large(tmp_path, monkeypatch):

@@ -16,6 +16,7 @@ in time is named, never guessed.
 from __future__ import annotations
 
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from functools import cache
 
@@ -29,6 +30,16 @@ _BATCH = 24  # text boxes recognised between two looks at the clock
 _WIDEN = 0.5  # a box is widened by up to this share of its height on each side
 _MIN_RULE = 0.04  # a ruling spans at least this share of the page's width (or height)
 _SAMPLE = 12  # the longest lines the direction classifier looks at
+
+
+# Told True when OCR starts on a page and False when it stops: the parse worker's watchdog (another
+# process, pipeline/shards.py) leaves OCR's time out of a document's deadline, since OCR keeps its own
+# limits (processor time). A parse worker sets it; elsewhere nobody listens.
+def _nobody_listens(reading: bool) -> None:
+    return None
+
+
+ocr_watch: Callable[[bool], None] = _nobody_listens
 
 
 @dataclass(frozen=True, slots=True)
@@ -325,9 +336,11 @@ class DocumentOcr:
             self.unread.append(number)
             return None
         pdf_page = self._page(number)
+        ocr_watch(True)
         try:
             read = read_page(pdf_page, number, self.scale, min(self.page_seconds, self.max_seconds - self.seconds))
         finally:
+            ocr_watch(False)
             pdf_page.close()
         self.seconds += read.seconds
         self.wall_seconds += read.wall_seconds
