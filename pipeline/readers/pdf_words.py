@@ -37,18 +37,64 @@ class Word(NamedTuple):
     bottom: float
 
 
+_new_word = tuple.__new__  # NamedTuple's own __new__ adds a Python call per word
+
+
 def words(chars: Sequence[Char]) -> list[Word]:
     out: list[Word] = []
     for upright, group in itertools.groupby(chars, key=_UPRIGHT):
         group = list(group)
         if upright:
-            lines, in_line = clusters(group, _TOP, Y_TOLERANCE), _X0
-        else:
-            lines, in_line = clusters(group, _X0, X_TOLERANCE), attrgetter("top", "bottom")
-        for line in lines:
-            line.sort(key=in_line)
-            out.extend(_line_words(line, upright))
+            out.extend(_upright_words(group))
+            continue
+        for line in clusters(group, _X0, X_TOLERANCE):
+            line.sort(key=attrgetter("top", "bottom"))
+            out.extend(_line_words(line, False))
     return out
+
+
+def _upright_words(chars: list[Char]) -> list[Word]:
+    """The words of upright characters, as ``clusters`` into lines, each line sorted left to right
+    and ``_line_words`` make them, for all lines at once."""
+    texts, x0, top, x1, bottom = list(zip(*chars, strict=True))[:5]
+    x0, top, x1, bottom = np.array(x0), np.array(top), np.array(x1), np.array(bottom)
+    tops = np.unique(top)  # a line: tops chaining within the tolerance
+    line_of_top = np.cumsum(np.concatenate(([True], tops[1:] > tops[:-1] + Y_TOLERANCE)))
+    line = line_of_top[np.searchsorted(tops, top)]
+    order = np.lexsort((x0, line))  # stable: characters at the same x stay in page order
+    texts = [texts[i] for i in order.tolist()]
+    line, x0, top, x1, bottom = line[order], x0[order], top[order], x1[order], bottom[order]
+    blank = np.array([t.isspace() for t in texts])
+    empty = np.array([not t for t in texts])  # a word of its own (pdfplumber's punctuation split)
+    # a character continues the word of the one before it when both are in the word and close
+    joins = np.zeros(len(texts), dtype=bool)
+    joins[1:] = (
+        (line[1:] == line[:-1])
+        & ~blank[:-1]
+        & ~empty[:-1]
+        & ~empty[1:]
+        & ~(x0[1:] < x0[:-1])
+        & ~(x0[1:] > x1[:-1] + X_TOLERANCE)
+        & ~(np.abs(top[1:] - top[:-1]) > Y_TOLERANCE)
+    )
+    kept = np.flatnonzero(~blank)
+    if not len(kept):
+        return []
+    starts = np.flatnonzero(~joins[kept])
+    ends = np.append(starts[1:], len(kept)).tolist()
+    texts = [texts[i] for i in kept.tolist()]
+    if not _LIGATURE_CHARACTERS.isdisjoint("".join(texts)):
+        texts = [LIGATURES.get(t, t) for t in texts]
+    bounds = (
+        np.minimum.reduceat(x0[kept], starts),
+        np.minimum.reduceat(top[kept], starts),
+        np.maximum.reduceat(x1[kept], starts),
+        np.maximum.reduceat(bottom[kept], starts),
+    )
+    return [
+        _new_word(Word, ("".join(texts[a:b]), *box))
+        for a, b, *box in zip(starts.tolist(), ends, *(v.tolist() for v in bounds), strict=True)
+    ]
 
 
 def clusters(items: list, key, tolerance: float) -> list[list]:

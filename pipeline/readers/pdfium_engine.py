@@ -29,7 +29,7 @@ import pypdfium2 as pdfium
 import pypdfium2.raw as pdfium_c
 
 from pipeline.intermediate import UnreadableDocument
-from pipeline.readers.pdf_page import Char, EngineDocument, PageContent, make_chars, make_edge, on_grid
+from pipeline.readers.pdf_page import Char, EngineDocument, PageContent, make_chars, make_edge, make_edges, on_grid
 
 Matrix = tuple[float, float, float, float, float, float]  # a b c d e f: x' = a x + c y + e, y' = b x + d y + f
 _IDENTITY: Matrix = (1.0, 0.0, 0.0, 1.0, 0.0, 0.0)
@@ -111,7 +111,7 @@ _segment_point = _untyped(pdfium_c.FPDFPathSegment_GetPoint, _INT, _ADDRESS, _AD
 _segment_close = _untyped(pdfium_c.FPDFPathSegment_GetClose, _INT, _ADDRESS)
 
 
-_MOVETO, _BEZIERTO = pdfium_c.FPDF_SEGMENT_MOVETO, pdfium_c.FPDF_SEGMENT_BEZIERTO
+_MOVETO, _LINETO, _BEZIERTO = pdfium_c.FPDF_SEGMENT_MOVETO, pdfium_c.FPDF_SEGMENT_LINETO, pdfium_c.FPDF_SEGMENT_BEZIERTO
 _TEXT, _PATH, _FORM = pdfium_c.FPDF_PAGEOBJ_TEXT, pdfium_c.FPDF_PAGEOBJ_PATH, pdfium_c.FPDF_PAGEOBJ_FORM
 
 
@@ -523,13 +523,100 @@ def _paths_edges(paths: list[int], parent: Matrix, to_page: Matrix) -> list[dict
     matrix = tuple(matrices[i::6].astype(np.float64) for i in range(6))
     a, b, c, d, e, f = (column[owner] for column in _multiply(_multiply(matrix, parent), to_page))
     px, py = points[0::2].astype(np.float64), points[1::2].astype(np.float64)
-    xs, ys = (a * px + c * py + e).tolist(), (b * px + d * py + f).tolist()
-    edges, end = [], 0
-    for n in counts.tolist():
-        begin, end = end, end + n
-        for subpath in _subpaths(kinds[begin:end], xs[begin:end], ys[begin:end], closes[begin:end]):
-            edges.extend(e for e in _subpath_edges(subpath) if e is not None)
-    return edges
+    xs, ys = a * px + c * py + e, b * px + d * py + f
+    return _edges(np.array(kinds), np.array(closes) != 0, xs, ys, counts)
+
+
+# the two shapes nearly every ruling is drawn with: a line (move, line), a rectangle or other
+# four-sided figure (move, four lines, the last closing the path); as (segment kinds, closes)
+_LINE = ((_MOVETO, _LINETO), (False, False))
+_FOUR_SIDED = ((_MOVETO, _LINETO, _LINETO, _LINETO, _LINETO), (False, False, False, False, True))
+
+
+def _edges(kinds: np.ndarray, closes: np.ndarray, xs: np.ndarray, ys: np.ndarray, counts: np.ndarray) -> list[dict]:
+    """The edges of paths (``counts``: the number of segments of each) from their segments' kinds,
+    close marks and end points on the page, in path order. Lines and four-sided paths are done
+    for all at once, exactly as ``_subpath_edges`` does them; other paths one by one."""
+    starts = np.cumsum(counts) - counts
+    found = []  # (path, order within the path, orientation, x0, top, x1, bottom) of the shapes done at once
+    line = _shaped(kinds, closes, starts, counts, _LINE)
+    if len(line):
+        at = starts[line]
+        x0, x1 = _sorted_pair(xs[at], xs[at + 1])
+        top, bottom = _sorted_pair(ys[at], ys[at + 1])
+        # pdfplumber: a line is horizontal when flat, otherwise vertical (even a slanted one)
+        found.append((line, np.zeros(len(at)), np.where(top == bottom, "h", "v"), x0, top, x1, bottom))
+    four = _shaped(kinds, closes, starts, counts, _FOUR_SIDED)
+    if len(four):
+        at = starts[four]
+        px, py = [xs[at + i] for i in range(5)], [ys[at + i] for i in range(5)]
+        back = (px[4] == px[0]) & (py[4] == py[0])  # the last line returns to the start: redundant
+        rectangle = back & (
+            ((px[0] == px[1]) & (py[1] == py[2]) & (px[2] == px[3]) & (py[3] == py[0]))
+            | ((py[0] == py[1]) & (px[1] == px[2]) & (py[2] == py[3]) & (px[3] == px[0]))
+        )
+        r = np.flatnonzero(rectangle)
+        x0, x1 = _sorted_pair(px[0][r], px[2][r])
+        top, bottom = _sorted_pair(py[0][r], py[2][r])
+        for order, (orientation, a, b, c, d) in enumerate(
+            (
+                ("h", x0, top, x1, top),
+                ("h", x0, bottom, x1, bottom),
+                ("v", x0, top, x0, bottom),
+                ("v", x1, top, x1, bottom),
+            )
+        ):
+            found.append((four[r], np.full(len(r), order), np.full(len(r), orientation), a, b, c, d))
+        # other four-sided paths: an edge between each pair of consecutive points (back to the start if not there)
+        for order in range(5):
+            sides = np.flatnonzero(~rectangle if order < 4 else ~back)
+            p, q = order, (order + 1) % 5 if order < 4 else 0
+            found.append(_curve_edges(four[sides], order, px[p][sides], py[p][sides], px[q][sides], py[q][sides]))
+    done = np.zeros(len(counts), dtype=bool)
+    done[line], done[four] = True, True
+    path, order, orientation, x0, top, x1, bottom = (
+        (np.concatenate(column) for column in zip(*found)) if found else [np.array([])] * 7
+    )
+    keep = orientation != ""
+    path, order, orientation, x0, top, x1, bottom = (c[keep] for c in (path, order, orientation, x0, top, x1, bottom))
+    ranked = np.lexsort((order, path))
+    edges = make_edges(orientation[ranked].tolist(), *(c[ranked] for c in (x0, top, x1, bottom)))
+    numbered = [(p, e) for p, e in zip(path[ranked].tolist(), edges, strict=True) if e is not None]
+    rest = np.flatnonzero(~done).tolist()
+    if rest:
+        kinds, closes, xs, ys = kinds.tolist(), closes.tolist(), xs.tolist(), ys.tolist()
+        for p in rest:
+            begin, end = int(starts[p]), int(starts[p] + counts[p])
+            for subpath in _subpaths(kinds[begin:end], xs[begin:end], ys[begin:end], closes[begin:end]):
+                numbered.extend((p, e) for e in _subpath_edges(subpath) if e is not None)
+        numbered.sort(key=lambda item: item[0])  # stable: each path's edges stay in their order
+    return [e for _, e in numbered]
+
+
+def _shaped(kinds, closes, starts, counts, shape) -> np.ndarray:
+    """The paths (their numbers) whose segments are of ``shape``: (kinds, closes) of each segment."""
+    want_kinds, want_closes = shape
+    candidates = np.flatnonzero(counts == len(want_kinds))
+    at = starts[candidates]
+    match = np.ones(len(candidates), dtype=bool)
+    for i, (kind, close) in enumerate(zip(want_kinds, want_closes, strict=True)):
+        match &= (kinds[at + i] == kind) & (closes[at + i] == close)
+    return candidates[match]
+
+
+def _sorted_pair(a: np.ndarray, b: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """``sorted((a, b))`` for each pair."""
+    swap = b < a
+    return np.where(swap, b, a), np.where(swap, a, b)
+
+
+def _curve_edges(paths, order, px, py, qx, qy):
+    """``_curve_edge`` for each pair of points: vertical where x is the same, horizontal where y
+    is (orientation "" for neither: no edge)."""
+    x0, x1 = _sorted_pair(px, qx)
+    top, bottom = _sorted_pair(py, qy)
+    orientation = np.where(px == qx, "v", np.where(py == qy, "h", ""))
+    return paths, np.full(len(paths), order), orientation, x0, top, x1, bottom
 
 
 def _multiply(m: tuple[np.ndarray, ...], n: Matrix) -> tuple[np.ndarray, ...]:
