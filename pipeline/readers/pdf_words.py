@@ -26,6 +26,7 @@ Y_TOLERANCE = 3
 _UPRIGHT = attrgetter("upright")
 _TOP = attrgetter("top")
 _X0 = attrgetter("x0")
+_AT_ONCE = 50  # characters from which numpy groups words faster than a loop does
 _LIGATURE_CHARACTERS = frozenset("".join(LIGATURES))  # any character of a ligature pdfplumber spells out
 
 
@@ -44,8 +45,13 @@ def words(chars: Sequence[Char]) -> list[Word]:
     out: list[Word] = []
     for upright, group in itertools.groupby(chars, key=_UPRIGHT):
         group = list(group)
-        if upright:
+        if upright and len(group) >= _AT_ONCE:
             out.extend(_upright_words(group))
+            continue
+        if upright:
+            for line in clusters(group, _TOP, Y_TOLERANCE):
+                line.sort(key=_X0)
+                out.extend([_merge(run) for run in _upright_runs(line)])
             continue
         for line in clusters(group, _X0, X_TOLERANCE):
             line.sort(key=attrgetter("top", "bottom"))
@@ -154,6 +160,35 @@ def _runs(chars: list[Char], upright: bool) -> list[list[Char]]:
     return runs
 
 
+def _upright_runs(chars: list[Char]) -> list[list[Char]]:
+    """``_runs`` of one line of upright characters (the same steps, with fewer lookups: the
+    previous character is the last of the current run, and there is none when it is empty)."""
+    runs: list[list[Char]] = []
+    current: list[Char] = []
+    x0 = top = x1 = 0.0  # of the previous character
+    for char in chars:
+        text = char[0]
+        if text.isspace():
+            if current:
+                runs.append(current)
+                current = []
+        elif not text:
+            if current:
+                runs.append(current)
+            runs.append([char])
+            current = []
+        elif current and (char[1] < x0 or char[1] > x1 + X_TOLERANCE or abs(char[2] - top) > Y_TOLERANCE):
+            runs.append(current)
+            current = [char]
+            x0, top, x1 = char[1], char[2], char[3]
+        else:
+            current.append(char)
+            x0, top, x1 = char[1], char[2], char[3]
+    if current:
+        runs.append(current)
+    return runs
+
+
 def _text(chars: list[Char]) -> str:
     """A word's text, ligatures spelt out."""
     if len(chars) == 1:
@@ -180,7 +215,7 @@ def cell_text(chars: Sequence[Char]) -> str:
     tops = [c.top for c in chars]
     if max(tops) - min(tops) <= Y_TOLERANCE and all(c.upright for c in chars):
         # one line (the usual cell): its words, left to right
-        return " ".join([_text(run) for run in _runs(sorted(chars, key=_X0), True)])
+        return " ".join([_text(run) for run in _upright_runs(sorted(chars, key=_X0))])
     return "\n".join(" ".join(w.text for w in line) for line in clusters(words(chars), _TOP, Y_TOLERANCE))
 
 
