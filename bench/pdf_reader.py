@@ -1,11 +1,15 @@
 """Benchmark: our PDF reader under each engine against pdfplumber's and pypdfium2's bare reads.
 
 Usage: .venv/bin/python bench/pdf_reader.py [FOLDER ...] [--repeat N] [--no-samples] [--per-file] [--every K]
+       [--readers ours-pdfium,bare-pdfium]
 Renders every sample in data/raw/ to PDF (as the tests do) and reads every PDF under the
 folders (default: ../shared/real/corpus and ../shared/real/final), all in one run, with:
 ours under PDFium, ours under pdfplumber, pdfplumber's bare ``extract_words``, and pypdfium2's
-bare text + character boxes. Prints CPU ms/page for each per corpus, the ratio ours-PDFium /
-bare-PDFium, pages/s, and the peak memory of one worker reading a short and a long PDF.
+bare text + character boxes (``--readers``: only some of them; the ratio needs the first and
+the last). Prints CPU ms/page for each per corpus, the ratio ours-PDFium / bare-PDFium,
+pages/s, and the peak memory of one worker reading a short and a long PDF.
+Ours reads the text layer only: OCR of pages without one is off (``BUDGET_OCR``, unless set;
+``bench/ocr.py`` measures OCR), so that a scan costs what opening it costs, as in the bare reads.
 """
 
 from __future__ import annotations
@@ -25,6 +29,7 @@ import pypdfium2
 
 REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO))
+os.environ.setdefault("BUDGET_OCR", "off")  # before the reader reads it (here and in the memory workers)
 
 from pipeline.intermediate import UnreadableDocument
 from pipeline.readers import pdf as pdf_reader
@@ -32,7 +37,8 @@ from pipeline.synth.render import render_pdf
 
 REAL = REPO.parent / "shared" / "real"
 DEFAULT_FOLDERS = [REAL / "corpus", REAL / "final"]
-READERS = ("ours-pdfium", "ours-pdfplumber", "bare-pdfplumber", "bare-pdfium")
+ALL_READERS = ("ours-pdfium", "ours-pdfplumber", "bare-pdfplumber", "bare-pdfium")
+READERS = ALL_READERS  # those measured (``--readers``)
 W = 25  # column width
 
 
@@ -98,29 +104,38 @@ def measure(paths: list[Path], repeat: int, per_file: bool) -> tuple[int, dict[s
         n = page_count(path)
         if not n:
             continue
-        seconds = {name: _best(lambda fn=fn, path=path: fn(path), repeat) for name, fn in MEASURES.items()}
+        seconds = {name: _best(lambda fn=MEASURES[name], path=path: fn(path), repeat) for name in READERS}
         pages += n
         totals = {name: totals[name] + seconds[name] for name in READERS}
         if per_file:
             print(
                 f"  {path.name[:40]:<42}{n:>5}"
                 + "".join(f"{seconds[r] / n * 1000:>{W}.1f}" for r in READERS)
-                + f"{seconds['ours-pdfium'] / seconds['bare-pdfium']:>9.2f}",
+                + f"{_ratio(seconds):>9.2f}",
                 flush=True,
             )
     return pages, totals
 
 
+def _ratio(seconds: dict[str, float]) -> float:
+    if "ours-pdfium" not in seconds or "bare-pdfium" not in seconds:
+        return float("nan")
+    return seconds["ours-pdfium"] / seconds["bare-pdfium"]
+
+
 def report(label: str, pages: int, totals: dict[str, float]) -> None:
     if not pages:
         return
-    ratio = totals["ours-pdfium"] / totals["bare-pdfium"]
+    ratio = _ratio(totals)
     print(
         f"{label:<44}{pages:>5}" + "".join(f"{totals[r] / pages * 1000:>{W}.1f}" for r in READERS) + f"{ratio:>9.2f}",
         flush=True,
     )
     print(
-        f"{'':<49}pages/s:" + "".join(f"{pages / totals[r]:>{W}.1f}" for r in READERS[:2]) + "  (one core)", flush=True
+        f"{'':<49}pages/s:"
+        + "".join(f"{pages / totals[r]:>{W}.1f}" for r in READERS if r.startswith("ours"))
+        + "  (one core)",
+        flush=True,
     )
 
 
@@ -193,7 +208,14 @@ def main() -> None:
     parser.add_argument("--no-samples", action="store_true", help="skip the PDFs rendered from data/raw/")
     parser.add_argument("--per-file", action="store_true", help="print every file's figures")
     parser.add_argument("--every", type=int, default=1, help="read every K-th real PDF only (a quicker sample)")
+    parser.add_argument("--readers", default=",".join(ALL_READERS), help="the readers to measure, comma-separated")
+    parser.add_argument("--no-memory", action="store_true", help="skip the peak-memory measurement")
     args = parser.parse_args()
+    global READERS
+    READERS = tuple(args.readers.split(","))
+    unknown = [r for r in READERS if r not in MEASURES]
+    if unknown:
+        parser.error(f"unknown reader(s) {', '.join(unknown)}: use some of {', '.join(ALL_READERS)}")
     print(_load("load average at the start"))
     print(f"{'corpus':<44}{'pages':>5}" + "".join(f"{r + ' ms/page':>{W}}" for r in READERS) + f"{'ratio':>9}")
     print(f"{'':<49}(ratio = ours-pdfium / bare-pdfium)")
@@ -216,7 +238,8 @@ def main() -> None:
             grand = {r: grand[r] + totals[r] for r in READERS}
         report("ALL", grand_pages, grand)
         print(_load("load average after the readers"), flush=True)
-        report_memory(real or rendered)
+        if not args.no_memory:
+            report_memory(real or rendered)
 
 
 if __name__ == "__main__":

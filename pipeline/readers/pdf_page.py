@@ -98,6 +98,19 @@ def make_edge(orientation: str, x0: float, top: float, x1: float, bottom: float)
     return edge if length >= MIN_EDGE_LENGTH else None
 
 
+def make_edges(orientations: list[str], x0, top, x1, bottom) -> list[dict | None]:
+    """``make_edge`` for columns (numpy arrays of unrounded coordinates), rounded as it rounds them."""
+    x0, top, x1, bottom = ((np.floor(v * _STEPS + 0.5) / _STEPS) for v in (x0, top, x1, bottom))
+    width, height = x1 - x0, bottom - top
+    long_enough = np.where(np.array(orientations) == "v", height, width) >= MIN_EDGE_LENGTH
+    return [
+        {"orientation": o, "x0": a, "x1": c, "top": b, "bottom": d, "width": w, "height": h} if keep else None
+        for o, a, b, c, d, w, h, keep in zip(
+            orientations, *(v.tolist() for v in (x0, top, x1, bottom, width, height)), long_enough.tolist(), strict=True
+        )
+    ]
+
+
 class EngineDocument:
     """What every engine's open document shares: ``page_count`` pages, read one at a time with
     ``read_page(number)``, and the engine's file closed once (``close`` or a ``with`` block)."""

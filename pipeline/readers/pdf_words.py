@@ -26,6 +26,7 @@ Y_TOLERANCE = 3
 _UPRIGHT = attrgetter("upright")
 _TOP = attrgetter("top")
 _X0 = attrgetter("x0")
+_AT_ONCE = 50  # characters from which numpy groups words faster than a loop does
 _LIGATURE_CHARACTERS = frozenset("".join(LIGATURES))  # any character of a ligature pdfplumber spells out
 
 
@@ -37,18 +38,69 @@ class Word(NamedTuple):
     bottom: float
 
 
+_new_word = tuple.__new__  # NamedTuple's own __new__ adds a Python call per word
+
+
 def words(chars: Sequence[Char]) -> list[Word]:
     out: list[Word] = []
     for upright, group in itertools.groupby(chars, key=_UPRIGHT):
         group = list(group)
+        if upright and len(group) >= _AT_ONCE:
+            out.extend(_upright_words(group))
+            continue
         if upright:
-            lines, in_line = clusters(group, _TOP, Y_TOLERANCE), _X0
-        else:
-            lines, in_line = clusters(group, _X0, X_TOLERANCE), attrgetter("top", "bottom")
-        for line in lines:
-            line.sort(key=in_line)
-            out.extend(_line_words(line, upright))
+            for line in clusters(group, _TOP, Y_TOLERANCE):
+                line.sort(key=_X0)
+                out.extend([_merge(run) for run in _upright_runs(line)])
+            continue
+        for line in clusters(group, _X0, X_TOLERANCE):
+            line.sort(key=attrgetter("top", "bottom"))
+            out.extend(_line_words(line, False))
     return out
+
+
+def _upright_words(chars: list[Char]) -> list[Word]:
+    """The words of upright characters, as ``clusters`` into lines, each line sorted left to right
+    and ``_line_words`` make them, for all lines at once."""
+    texts, x0, top, x1, bottom = list(zip(*chars, strict=True))[:5]
+    x0, top, x1, bottom = np.array(x0), np.array(top), np.array(x1), np.array(bottom)
+    tops = np.unique(top)  # a line: tops chaining within the tolerance
+    line_of_top = np.cumsum(np.concatenate(([True], tops[1:] > tops[:-1] + Y_TOLERANCE)))
+    line = line_of_top[np.searchsorted(tops, top)]
+    order = np.lexsort((x0, line))  # stable: characters at the same x stay in page order
+    texts = [texts[i] for i in order.tolist()]
+    line, x0, top, x1, bottom = line[order], x0[order], top[order], x1[order], bottom[order]
+    blank = np.array([t.isspace() for t in texts])
+    empty = np.array([not t for t in texts])  # a word of its own (pdfplumber's punctuation split)
+    # a character continues the word of the one before it when both are in the word and close
+    joins = np.zeros(len(texts), dtype=bool)
+    joins[1:] = (
+        (line[1:] == line[:-1])
+        & ~blank[:-1]
+        & ~empty[:-1]
+        & ~empty[1:]
+        & ~(x0[1:] < x0[:-1])
+        & ~(x0[1:] > x1[:-1] + X_TOLERANCE)
+        & ~(np.abs(top[1:] - top[:-1]) > Y_TOLERANCE)
+    )
+    kept = np.flatnonzero(~blank)
+    if not len(kept):
+        return []
+    starts = np.flatnonzero(~joins[kept])
+    ends = np.append(starts[1:], len(kept)).tolist()
+    texts = [texts[i] for i in kept.tolist()]
+    if not _LIGATURE_CHARACTERS.isdisjoint("".join(texts)):
+        texts = [LIGATURES.get(t, t) for t in texts]
+    bounds = (
+        np.minimum.reduceat(x0[kept], starts),
+        np.minimum.reduceat(top[kept], starts),
+        np.maximum.reduceat(x1[kept], starts),
+        np.maximum.reduceat(bottom[kept], starts),
+    )
+    return [
+        _new_word(Word, ("".join(texts[a:b]), *box))
+        for a, b, *box in zip(starts.tolist(), ends, *(v.tolist() for v in bounds), strict=True)
+    ]
 
 
 def clusters(items: list, key, tolerance: float) -> list[list]:
@@ -108,6 +160,35 @@ def _runs(chars: list[Char], upright: bool) -> list[list[Char]]:
     return runs
 
 
+def _upright_runs(chars: list[Char]) -> list[list[Char]]:
+    """``_runs`` of one line of upright characters (the same steps, with fewer lookups: the
+    previous character is the last of the current run, and there is none when it is empty)."""
+    runs: list[list[Char]] = []
+    current: list[Char] = []
+    x0 = top = x1 = 0.0  # of the previous character
+    for char in chars:
+        text = char[0]
+        if text.isspace():
+            if current:
+                runs.append(current)
+                current = []
+        elif not text:
+            if current:
+                runs.append(current)
+            runs.append([char])
+            current = []
+        elif current and (char[1] < x0 or char[1] > x1 + X_TOLERANCE or abs(char[2] - top) > Y_TOLERANCE):
+            runs.append(current)
+            current = [char]
+            x0, top, x1 = char[1], char[2], char[3]
+        else:
+            current.append(char)
+            x0, top, x1 = char[1], char[2], char[3]
+    if current:
+        runs.append(current)
+    return runs
+
+
 def _text(chars: list[Char]) -> str:
     """A word's text, ligatures spelt out."""
     if len(chars) == 1:
@@ -134,7 +215,7 @@ def cell_text(chars: Sequence[Char]) -> str:
     tops = [c.top for c in chars]
     if max(tops) - min(tops) <= Y_TOLERANCE and all(c.upright for c in chars):
         # one line (the usual cell): its words, left to right
-        return " ".join([_text(run) for run in _runs(sorted(chars, key=_X0), True)])
+        return " ".join([_text(run) for run in _upright_runs(sorted(chars, key=_X0))])
     return "\n".join(" ".join(w.text for w in line) for line in clusters(words(chars), _TOP, Y_TOLERANCE))
 
 

@@ -23,8 +23,9 @@ text objects too: each becomes a space at its start, which is all the word finde
 from __future__ import annotations
 
 import ctypes
+from collections import deque
 from functools import cache
-from itertools import pairwise
+from itertools import pairwise, repeat
 from pathlib import Path
 
 import numpy as np
@@ -32,12 +33,12 @@ import pypdfium2 as pdfium
 import pypdfium2.raw as pdfium_c
 
 from pipeline.intermediate import UnreadableDocument
-from pipeline.readers.pdf_page import Char, EngineDocument, PageContent, make_chars, make_edge, on_grid
+from pipeline.readers.pdf_page import Char, EngineDocument, PageContent, make_chars, make_edge, make_edges, on_grid
 
 Matrix = tuple[float, float, float, float, float, float]  # a b c d e f: x' = a x + c y + e, y' = b x + d y + f
 _IDENTITY: Matrix = (1.0, 0.0, 0.0, 1.0, 0.0, 0.0)
 _HYPHEN_MARK = 0x2  # PDFium's code for a hyphen it takes for a word broken at the line end
-_MAYBE_GENERATED = frozenset((10, 13, 32))  # PDFium generates only spaces and line breaks
+_MAYBE_GENERATED_CODES = np.array((10, 13, 32))  # PDFium generates only spaces and line breaks
 # pdfminer reads these fonts' metrics from its AFM tables, not from the PDF (descent in 1/1000 em)
 _STANDARD_DESCENT = {
     **dict.fromkeys(
@@ -90,8 +91,8 @@ def _untyped(function, restype, *argtypes):
     return ctypes.CFUNCTYPE(restype, *argtypes)(ctypes.cast(function, ctypes.c_void_p).value)
 
 
-_ADDRESS, _INT = ctypes.c_void_p, ctypes.c_int
-_text_object_address = _untyped(pdfium_c.FPDFText_GetTextObject, _ADDRESS, _ADDRESS, _INT)
+_ADDRESS, _INT, _NUMBER = ctypes.c_void_p, ctypes.c_int, ctypes.c_size_t  # an address returned as a number (0 for none)
+_text_object_number = _untyped(pdfium_c.FPDFText_GetTextObject, _NUMBER, _ADDRESS, _INT)
 _unicode = _untyped(pdfium_c.FPDFText_GetUnicode, ctypes.c_uint, _ADDRESS, _INT)
 _is_generated = _untyped(pdfium_c.FPDFText_IsGenerated, _INT, _ADDRESS, _INT)
 _char_origin = _untyped(pdfium_c.FPDFText_GetCharOrigin, _INT, _ADDRESS, _INT, _ADDRESS, _ADDRESS)
@@ -99,22 +100,23 @@ _loose_char_box = _untyped(pdfium_c.FPDFText_GetLooseCharBox, _INT, _ADDRESS, _I
 _char_box = _untyped(pdfium_c.FPDFText_GetCharBox, _INT, _ADDRESS, _INT, _ADDRESS, _ADDRESS, _ADDRESS, _ADDRESS)
 _char_matrix = _untyped(pdfium_c.FPDFText_GetMatrix, _INT, _ADDRESS, _INT, _ADDRESS)
 _char_font_size = _untyped(pdfium_c.FPDFText_GetFontSize, ctypes.c_double, _ADDRESS, _INT)
-_font_address = _untyped(pdfium_c.FPDFTextObj_GetFont, _ADDRESS, _ADDRESS)
-_page_object = _untyped(pdfium_c.FPDFPage_GetObject, _ADDRESS, _ADDRESS, _INT)
+_font_number = _untyped(pdfium_c.FPDFTextObj_GetFont, _NUMBER, _ADDRESS)
+_page_object = _untyped(pdfium_c.FPDFPage_GetObject, _NUMBER, _ADDRESS, _INT)
 _form_object_count = _untyped(pdfium_c.FPDFFormObj_CountObjects, _INT, _ADDRESS)
-_form_object = _untyped(pdfium_c.FPDFFormObj_GetObject, _ADDRESS, _ADDRESS, ctypes.c_ulong)
+_form_object = _untyped(pdfium_c.FPDFFormObj_GetObject, _NUMBER, _ADDRESS, ctypes.c_ulong)
 _object_type = _untyped(pdfium_c.FPDFPageObj_GetType, _INT, _ADDRESS)
 _object_matrix = _untyped(pdfium_c.FPDFPageObj_GetMatrix, _INT, _ADDRESS, _ADDRESS)
 _object_bounds = _untyped(pdfium_c.FPDFPageObj_GetBounds, _INT, _ADDRESS, _ADDRESS, _ADDRESS, _ADDRESS, _ADDRESS)
 _draw_mode = _untyped(pdfium_c.FPDFPath_GetDrawMode, _INT, _ADDRESS, _ADDRESS, _ADDRESS)
 _segment_count = _untyped(pdfium_c.FPDFPath_CountSegments, _INT, _ADDRESS)
-_segment = _untyped(pdfium_c.FPDFPath_GetPathSegment, _ADDRESS, _ADDRESS, _INT)
+_segment = _untyped(pdfium_c.FPDFPath_GetPathSegment, _NUMBER, _ADDRESS, _INT)
 _segment_type = _untyped(pdfium_c.FPDFPathSegment_GetType, _INT, _ADDRESS)
 _segment_point = _untyped(pdfium_c.FPDFPathSegment_GetPoint, _INT, _ADDRESS, _ADDRESS, _ADDRESS)
 _segment_close = _untyped(pdfium_c.FPDFPathSegment_GetClose, _INT, _ADDRESS)
 
 
-_MOVETO, _BEZIERTO = pdfium_c.FPDF_SEGMENT_MOVETO, pdfium_c.FPDF_SEGMENT_BEZIERTO
+_MOVETO, _LINETO, _BEZIERTO = pdfium_c.FPDF_SEGMENT_MOVETO, pdfium_c.FPDF_SEGMENT_LINETO, pdfium_c.FPDF_SEGMENT_BEZIERTO
+_TEXT, _PATH, _FORM = pdfium_c.FPDF_PAGEOBJ_TEXT, pdfium_c.FPDF_PAGEOBJ_PATH, pdfium_c.FPDF_PAGEOBJ_FORM
 
 
 class _Out:
@@ -173,10 +175,6 @@ def display_transforms(mediabox: tuple[float, float, float, float], rotation: in
     return device, multiply(device, flip)
 
 
-def _apply(m: Matrix, x: float, y: float) -> tuple[float, float]:
-    return m[0] * x + m[2] * y + m[4], m[1] * x + m[3] * y + m[5]
-
-
 class PdfiumDocument(EngineDocument):
     """An open PDF, read page by page (each page and its text page closed before the next)."""
 
@@ -225,20 +223,20 @@ def read_page(page: pdfium.PdfPage, number: int) -> PageContent:
     finally:
         textpage.close()
     edges, blanks, complete = [], [], True
-    floats, ints = _Out(ctypes.c_float, 4), _Out(ctypes.c_int, 2)
     page_address = ctypes.cast(page.raw, ctypes.c_void_p).value
-    for kind, obj, parent in _objects(page_address, pdfium_c.FPDFPage_CountObjects(page.raw), _page_object, _IDENTITY):
-        if kind == pdfium_c.FPDF_PAGEOBJ_PATH:
-            if _painted(obj, ints):
-                edges.extend(_path_edges(obj, multiply(multiply(_matrix(obj), parent), to_page), floats))
-        elif _is_blank(obj, floats):
-            font = ctypes.cast(_font_address(obj), pdfium_c.FPDF_FONT)
+    for parent, texts, paths in _object_runs(
+        page_address, pdfium_c.FPDFPage_CountObjects(page.raw), _page_object, _IDENTITY
+    ):
+        if paths:
+            edges.extend(_paths_edges(paths, parent, to_page))
+        for obj in _blank(texts):
+            font = ctypes.cast(_font_number(obj), pdfium_c.FPDF_FONT)
             if _draws_glyphs(font):
                 blanks.append((obj, font, multiply(_matrix(obj), parent)))
             else:
                 complete = False
-        elif complete and not cjk_font_installed():
-            complete = _draws_glyphs(ctypes.cast(_font_address(obj), pdfium_c.FPDF_FONT))
+        if complete and texts and not cjk_font_installed():
+            complete = all(_draws_glyphs(ctypes.cast(_font_number(obj), pdfium_c.FPDF_FONT)) for obj in texts)
     spaces = _spaces(blanks, device, to_page) if blanks else []
     return PageContent(number, on_grid(width), on_grid(height), chars + spaces, edges, complete)
 
@@ -256,11 +254,22 @@ def font_name(font) -> str:
     return buffer.value.decode("utf-8", "replace")
 
 
-def _is_blank(obj: int, floats: _Out) -> bool:
-    """A text object without extent: whitespace, or glyphs PDFium has no outline for (it skips both)."""
-    _object_bounds(obj, *floats.addresses)
-    left, _bottom, right, _top = floats.values
-    return right - left < 0.01
+def _blank(texts: list[int]) -> list[int]:
+    """The text objects without extent: whitespace, or glyphs PDFium has no outline for (it skips both)."""
+    if not texts:
+        return []
+    bounds = np.zeros(4 * len(texts), dtype=np.float32)  # left, bottom, right, top of each
+    _each(_object_bounds, texts, bounds, 4, 4)
+    width = bounds[2::4].astype(np.float64) - bounds[0::4]
+    return [texts[i] for i in np.flatnonzero(width < 0.01).tolist()]
+
+
+def _each(function, handles: list[int], out: np.ndarray, stride: int, outputs: int) -> None:
+    """``function(handle, *addresses)`` for each handle, in one C-level iteration: the i-th
+    handle's ``outputs`` values are written at ``out[i * stride :]`` (consecutive items of ``out``)."""
+    start, step, size = out.ctypes.data, stride * out.itemsize, out.itemsize
+    end = start + step * len(handles)
+    deque(map(function, handles, *(range(start + j * size, end, step) for j in range(outputs))), 0)
 
 
 def _cjk_probe() -> bytes:
@@ -388,42 +397,6 @@ def _boxes(texts, geometries, which, ox, oy, advance, to_page: Matrix) -> list[C
     return make_chars(texts, x0, top, x1, bottom, bottom - top, fonts)
 
 
-class _Geometries:
-    """The geometry of each text object's characters (``all``, by first use), shared by objects
-    of one matrix, size and font (many producers make every character an object of its own)."""
-
-    def __init__(self, raw, device: Matrix, to_page: Matrix):
-        self.raw, self.device, self.to_page = raw, device, to_page
-        self.all: list[_TextGeometry] = []
-        self.by_object: dict[int, int] = {}  # text object → index in ``all``
-        self.by_shape: dict[tuple, int] = {}
-        self.fonts: dict[int, tuple[str, float]] = {}  # font → (name, descent in 1/1000 em)
-        self.matrix = pdfium_c.FS_MATRIX()
-        self.matrix_address = ctypes.addressof(self.matrix)
-
-    def of(self, index: int, obj: int) -> int:
-        m = self.matrix
-        _char_matrix(self.raw, index, self.matrix_address)
-        size = _char_font_size(self.raw, index)
-        font = (_font_address(obj) or 0) if obj else 0
-        shape = (m.a, m.b, m.c, m.d, size, font)
-        number = self.by_shape.get(shape)
-        if number is None:
-            name, descent = self.font(font)
-            number = self.by_shape[shape] = len(self.all)
-            self.all.append(_TextGeometry(shape[:4], size, descent * size / 1000, name, self.device, self.to_page))
-        self.by_object[obj] = number
-        return number
-
-    def font(self, address: int) -> tuple[str, float]:
-        known = self.fonts.get(address)
-        if known is None:
-            font = ctypes.cast(address, pdfium_c.FPDF_FONT) if address else None
-            name = font_name(font) if font else ""
-            known = self.fonts[address] = (name, _descent(font, name))
-        return known
-
-
 def _descent(font, name: str) -> float:
     """The font's descent in 1/1000 em, as pdfminer takes it (negative below the baseline)."""
     if name in _STANDARD_DESCENT:
@@ -436,47 +409,79 @@ def _descent(font, name: str) -> float:
 
 def page_chars(textpage: pdfium.PdfTextPage, device: Matrix, to_page: Matrix) -> list[Char]:
     """The page's characters in PDFium's order. PDFium is asked per character only what the
-    character needs (its code, text object, origin and loose box; its object's matrix and font
-    once per object); the boxes are then computed for all characters at once."""
+    character needs (its code, text object, origin and loose box), each question for all the
+    page's characters in one C-level iteration (``map``: no Python step per character); per
+    text object its matrix, size and font; the boxes are then computed for all characters at once."""
     raw = ctypes.cast(textpage.raw, ctypes.c_void_p).value
-    geometries = _Geometries(raw, device, to_page)
-    known = geometries.by_object
     count = textpage.count_chars()
-    # PDFium writes each character's origin and loose box (left, top, right, bottom) straight into these
-    origins, boxes = (ctypes.c_double * (2 * count))(), (ctypes.c_float * (4 * count))()
-    origin_at, box_at = ctypes.addressof(origins), ctypes.addressof(boxes)
-    texts: list[str] = []
-    indices, objects, which = [], [], []  # of each character read: index, text object, geometry
-    last = (None, None, None)  # text object and origin of the last character read
-    n = 0
-    for index in range(count):
-        code = _unicode(raw, index)
-        if code in _MAYBE_GENERATED and _is_generated(raw, index) == 1:
-            continue
-        obj = _text_object_address(raw, index) or 0
-        _char_origin(raw, index, origin_at + 16 * n, origin_at + 16 * n + 8)
-        here = (obj, origins[2 * n], origins[2 * n + 1])
-        text = "-" if code == _HYPHEN_MARK else chr(code)
-        if here == last:
-            texts[-1] += text  # a piece of a ligature PDFium split up
-            continue
-        geometry = known.get(obj)
-        if geometry is None:
-            geometry = geometries.of(index, obj)
-        _loose_char_box(raw, index, box_at + 16 * n)
-        texts.append(text)
-        indices.append(index)
-        objects.append(obj)
-        which.append(geometry)
-        last = here
-        n += 1
+    if count <= 0:
+        return []
+    codes = np.fromiter(map(_unicode, repeat(raw, count), range(count)), dtype=np.int64, count=count)
+    maybe = np.flatnonzero(np.isin(codes, _MAYBE_GENERATED_CODES))
+    if len(maybe):
+        generated = np.fromiter(map(_is_generated, repeat(raw), maybe.tolist()), dtype=np.int64, count=len(maybe))
+        keep = np.ones(count, dtype=bool)
+        keep[maybe[generated == 1]] = False
+        index, codes = np.flatnonzero(keep), codes[keep]
+    else:
+        index = np.arange(count)
+    n = len(index)
     if not n:
         return []
-    ox, oy = np.ctypeslib.as_array(origins)[: 2 * n].reshape(n, 2).T
-    left, top, right, bottom = np.ctypeslib.as_array(boxes)[: 4 * n].reshape(n, 4).astype(np.float64).T
-    which = np.array(which)
-    advance = _advances(raw, geometries.all, indices, np.array(objects), which, ox, oy, left, bottom, right, top)
-    return _boxes(texts, geometries.all, which, ox, oy, advance, to_page)
+    at = index.tolist()
+    objects = np.fromiter(map(_text_object_number, repeat(raw, n), at), dtype=np.uintp, count=n)
+    origins = np.empty(2 * n, dtype=np.float64)  # PDFium writes each origin (x, y) straight into it
+    start = origins.ctypes.data
+    deque(
+        map(_char_origin, repeat(raw, n), at, range(start, start + 16 * n, 16), range(start + 8, start + 16 * n, 16)), 0
+    )
+    ox, oy = origins[0::2], origins[1::2]
+    # a piece of a ligature PDFium split up: the same object and origin as the character before it
+    piece = np.zeros(n, dtype=bool)
+    piece[1:] = (objects[1:] == objects[:-1]) & (ox[1:] == ox[:-1]) & (oy[1:] == oy[:-1])
+    texts = list(map(chr, codes.tolist()))
+    if _HYPHEN_MARK in codes:
+        for i in np.flatnonzero(codes == _HYPHEN_MARK).tolist():
+            texts[i] = "-"
+    if piece.any():
+        heads = np.flatnonzero(~piece)
+        texts = ["".join(texts[a:b]) for a, b in zip(heads.tolist(), heads[1:].tolist() + [n], strict=True)]
+        index, objects, ox, oy = index[heads], objects[heads], ox[heads], oy[heads]
+        at, n = index.tolist(), len(heads)
+    boxes = np.empty(4 * n, dtype=np.float32)  # each loose box: left, top, right, bottom
+    start = boxes.ctypes.data
+    deque(map(_loose_char_box, repeat(raw, n), at, range(start, start + 16 * n, 16)), 0)
+    left, top, right, bottom = boxes.reshape(n, 4).astype(np.float64).T
+    geometries, which = _geometries(raw, objects, index, device, to_page)
+    advance = _advances(raw, geometries, at, objects, which, ox, oy, left, bottom, right, top)
+    return _boxes(texts, geometries, which, ox, oy, advance, to_page)
+
+
+def _geometries(raw: int, objects: np.ndarray, index: np.ndarray, device: Matrix, to_page: Matrix):
+    """(the distinct geometries, each character's geometry). An object's matrix, size and font
+    are read at its first character; objects of one matrix, size and font share a geometry
+    (many producers make every character an object of its own)."""
+    unique, first, inverse = np.unique(objects, return_index=True, return_inverse=True)
+    k = len(unique)
+    first_at = index[first].tolist()
+    matrices = np.empty(6 * k, dtype=np.float32)
+    start = matrices.ctypes.data
+    deque(map(_char_matrix, repeat(raw, k), first_at, range(start, start + 24 * k, 24)), 0)
+    sizes = list(map(_char_font_size, repeat(raw, k), first_at))
+    fonts = [_font_number(obj) if obj else 0 for obj in unique.tolist()]
+    a, b, c, d = (matrices[i::6].tolist() for i in range(4))
+    by_shape: dict[tuple, int] = {}
+    of_object = [by_shape.setdefault(shape, len(by_shape)) for shape in zip(a, b, c, d, sizes, fonts, strict=True)]
+    known_fonts: dict[int, tuple[str, float]] = {}
+    geometries = []
+    for a, b, c, d, size, font in by_shape:
+        if font not in known_fonts:
+            handle = ctypes.cast(font, pdfium_c.FPDF_FONT) if font else None
+            name = font_name(handle) if handle else ""
+            known_fonts[font] = (name, _descent(handle, name))
+        name, descent = known_fonts[font]
+        geometries.append(_TextGeometry((a, b, c, d), size, descent * size / 1000, name, device, to_page))
+    return geometries, np.array(of_object, dtype=np.intp)[inverse.reshape(-1)]
 
 
 def _advances(raw, geometries, indices, objects, which, ox, oy, left, bottom, right, top) -> np.ndarray:
@@ -511,44 +516,179 @@ def _tight_box(raw: int, index: int) -> tuple[float, float, float, float]:
     return left, bottom, right, top
 
 
-def _objects(holder: int, count: int, get, matrix: Matrix, depth: int = 0) -> list[tuple[int, int, Matrix]]:
-    """(type, object, the matrix of the form holding it) of every text and path object, inside forms too."""
-    kinds = (pdfium_c.FPDF_PAGEOBJ_TEXT, pdfium_c.FPDF_PAGEOBJ_PATH)
-    found = []
-    for i in range(count):
-        obj = get(holder, i)
-        kind = _object_type(obj)
-        if kind in kinds:
-            found.append((kind, obj, matrix))
-        elif kind == pdfium_c.FPDF_PAGEOBJ_FORM and depth < 15:
+def _object_runs(
+    holder: int, count: int, get, matrix: Matrix, depth: int = 0, runs: list | None = None
+) -> list[tuple[Matrix, list[int], list[int]]]:
+    """(matrix of the form holding them, text objects, path objects) of each run of objects in
+    page order, forms' contents in place (a form's objects make runs of their own)."""
+    runs = [] if runs is None else runs
+    objects = list(map(get, repeat(holder, count), range(count)))
+    kinds = list(map(_object_type, objects))
+    if _FORM not in kinds:
+        texts = [o for o, k in zip(objects, kinds, strict=True) if k == _TEXT]
+        runs.append((matrix, texts, [o for o, k in zip(objects, kinds, strict=True) if k == _PATH]))
+        return runs
+    texts, paths = [], []
+    for obj, kind in zip(objects, kinds, strict=True):
+        if kind == _TEXT:
+            texts.append(obj)
+        elif kind == _PATH:
+            paths.append(obj)
+        elif kind == _FORM and depth < 15:
+            runs.append((matrix, texts, paths))
+            texts, paths = [], []
             inner = multiply(_matrix(obj), matrix)
-            found.extend(_objects(obj, _form_object_count(obj), _form_object, inner, depth + 1))
-    return found
+            _object_runs(obj, _form_object_count(obj), _form_object, inner, depth + 1, runs)
+    runs.append((matrix, texts, paths))
+    return runs
 
 
-def _path_edges(obj: int, matrix: Matrix, floats: _Out) -> list[dict]:
-    return [e for subpath in _subpaths(obj, matrix, floats) for e in _subpath_edges(subpath) if e is not None]
+def _paths_edges(paths: list[int], parent: Matrix, to_page: Matrix) -> list[dict]:
+    """The edges of the painted paths of a form (matrix ``parent``), in order.
+    PDFium is asked each question for all the paths, or all their segments, in one C-level
+    iteration; the points are mapped to the page for all segments at once."""
+    modes = np.zeros(2 * len(paths), dtype=np.int32)  # fill mode, stroke of each
+    _each(_draw_mode, paths, modes, 2, 2)
+    paths = [paths[i] for i in np.flatnonzero(modes[0::2] | modes[1::2]).tolist()]
+    k = len(paths)
+    if not k:
+        return []
+    matrices = np.zeros(6 * k, dtype=np.float32)
+    _each(_object_matrix, paths, matrices, 6, 1)
+    counts = np.fromiter(map(_segment_count, paths), dtype=np.int64, count=k)
+    counts[counts < 0] = 0
+    total = int(counts.sum())
+    if not total:
+        return []
+    owner = np.repeat(np.arange(k), counts)
+    number = np.arange(total) - np.repeat(np.cumsum(counts) - counts, counts)
+    segments = list(map(_segment, np.array(paths, dtype=np.uintp)[owner].tolist(), number.tolist()))
+    kinds = list(map(_segment_type, segments))
+    closes = list(map(_segment_close, segments))
+    points = np.zeros(2 * total, dtype=np.float32)
+    _each(_segment_point, segments, points, 2, 2)
+    matrix = tuple(matrices[i::6].astype(np.float64) for i in range(6))
+    a, b, c, d, e, f = (column[owner] for column in _multiply(_multiply(matrix, parent), to_page))
+    px, py = points[0::2].astype(np.float64), points[1::2].astype(np.float64)
+    xs, ys = a * px + c * py + e, b * px + d * py + f
+    return _edges(np.array(kinds), np.array(closes) != 0, xs, ys, counts)
 
 
-def _painted(obj: int, ints: _Out) -> bool:
-    _draw_mode(obj, *ints.addresses)
-    fill, stroke = ints.values
-    return bool(fill or stroke)
+# the two shapes nearly every ruling is drawn with: a line (move, line), a rectangle or other
+# four-sided figure (move, four lines, the last closing the path); as (segment kinds, closes)
+_LINE = ((_MOVETO, _LINETO), (False, False))
+_FOUR_SIDED = ((_MOVETO, _LINETO, _LINETO, _LINETO, _LINETO), (False, False, False, False, True))
 
 
-def _subpaths(obj: int, matrix: Matrix, floats: _Out) -> list[list[tuple[str, tuple[float, float]]]]:
-    """The path as pdfminer sees it: subpaths of (operator, end point in page coordinates), a close as "h"."""
-    x, y = floats.addresses[:2]
-    values = floats.values
-    a, b, c, d, e, f = matrix
+def _edges(kinds: np.ndarray, closes: np.ndarray, xs: np.ndarray, ys: np.ndarray, counts: np.ndarray) -> list[dict]:
+    """The edges of paths (``counts``: the number of segments of each) from their segments' kinds,
+    close marks and end points on the page, in path order. Lines and four-sided paths are done
+    for all at once, exactly as ``_subpath_edges`` does them; other paths one by one."""
+    starts = np.cumsum(counts) - counts
+    found = []  # (path, order within the path, orientation, x0, top, x1, bottom) of the shapes done at once
+    line = _shaped(kinds, closes, starts, counts, _LINE)
+    if len(line):
+        at = starts[line]
+        x0, x1 = _sorted_pair(xs[at], xs[at + 1])
+        top, bottom = _sorted_pair(ys[at], ys[at + 1])
+        # pdfplumber: a line is horizontal when flat, otherwise vertical (even a slanted one)
+        found.append((line, np.zeros(len(at)), np.where(top == bottom, "h", "v"), x0, top, x1, bottom))
+    four = _shaped(kinds, closes, starts, counts, _FOUR_SIDED)
+    if len(four):
+        at = starts[four]
+        px, py = [xs[at + i] for i in range(5)], [ys[at + i] for i in range(5)]
+        back = (px[4] == px[0]) & (py[4] == py[0])  # the last line returns to the start: redundant
+        rectangle = back & (
+            ((px[0] == px[1]) & (py[1] == py[2]) & (px[2] == px[3]) & (py[3] == py[0]))
+            | ((py[0] == py[1]) & (px[1] == px[2]) & (py[2] == py[3]) & (px[3] == px[0]))
+        )
+        r = np.flatnonzero(rectangle)
+        x0, x1 = _sorted_pair(px[0][r], px[2][r])
+        top, bottom = _sorted_pair(py[0][r], py[2][r])
+        for order, (orientation, a, b, c, d) in enumerate(
+            (
+                ("h", x0, top, x1, top),
+                ("h", x0, bottom, x1, bottom),
+                ("v", x0, top, x0, bottom),
+                ("v", x1, top, x1, bottom),
+            )
+        ):
+            found.append((four[r], np.full(len(r), order), np.full(len(r), orientation), a, b, c, d))
+        # other four-sided paths: an edge between each pair of consecutive points (back to the start if not there)
+        for order in range(5):
+            sides = np.flatnonzero(~rectangle if order < 4 else ~back)
+            p, q = order, (order + 1) % 5 if order < 4 else 0
+            found.append(_curve_edges(four[sides], order, px[p][sides], py[p][sides], px[q][sides], py[q][sides]))
+    done = np.zeros(len(counts), dtype=bool)
+    done[line], done[four] = True, True
+    path, order, orientation, x0, top, x1, bottom = (
+        (np.concatenate(column) for column in zip(*found)) if found else [np.array([])] * 7
+    )
+    keep = orientation != ""
+    path, order, orientation, x0, top, x1, bottom = (c[keep] for c in (path, order, orientation, x0, top, x1, bottom))
+    ranked = np.lexsort((order, path))
+    edges = make_edges(orientation[ranked].tolist(), *(c[ranked] for c in (x0, top, x1, bottom)))
+    numbered = [(p, e) for p, e in zip(path[ranked].tolist(), edges, strict=True) if e is not None]
+    rest = np.flatnonzero(~done).tolist()
+    if rest:
+        kinds, closes, xs, ys = kinds.tolist(), closes.tolist(), xs.tolist(), ys.tolist()
+        for p in rest:
+            begin, end = int(starts[p]), int(starts[p] + counts[p])
+            for subpath in _subpaths(kinds[begin:end], xs[begin:end], ys[begin:end], closes[begin:end]):
+                numbered.extend((p, e) for e in _subpath_edges(subpath) if e is not None)
+        numbered.sort(key=lambda item: item[0])  # stable: each path's edges stay in their order
+    return [e for _, e in numbered]
+
+
+def _shaped(kinds, closes, starts, counts, shape) -> np.ndarray:
+    """The paths (their numbers) whose segments are of ``shape``: (kinds, closes) of each segment."""
+    want_kinds, want_closes = shape
+    candidates = np.flatnonzero(counts == len(want_kinds))
+    at = starts[candidates]
+    match = np.ones(len(candidates), dtype=bool)
+    for i, (kind, close) in enumerate(zip(want_kinds, want_closes, strict=True)):
+        match &= (kinds[at + i] == kind) & (closes[at + i] == close)
+    return candidates[match]
+
+
+def _sorted_pair(a: np.ndarray, b: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """``sorted((a, b))`` for each pair."""
+    swap = b < a
+    return np.where(swap, b, a), np.where(swap, a, b)
+
+
+def _curve_edges(paths, order, px, py, qx, qy):
+    """``_curve_edge`` for each pair of points: vertical where x is the same, horizontal where y
+    is (orientation "" for neither: no edge)."""
+    x0, x1 = _sorted_pair(px, qx)
+    top, bottom = _sorted_pair(py, qy)
+    orientation = np.where(px == qx, "v", np.where(py == qy, "h", ""))
+    return paths, np.full(len(paths), order), orientation, x0, top, x1, bottom
+
+
+def _multiply(m: tuple[np.ndarray, ...], n: Matrix) -> tuple[np.ndarray, ...]:
+    """``multiply`` for columns of matrices ``m`` (the same operations, so the same figures)."""
+    a, b, c, d, e, f = m
+    a2, b2, c2, d2, e2, f2 = n
+    return (
+        a * a2 + b * c2,
+        a * b2 + b * d2,
+        c * a2 + d * c2,
+        c * b2 + d * d2,
+        e * a2 + f * c2 + e2,
+        e * b2 + f * d2 + f2,
+    )
+
+
+def _subpaths(
+    kinds: list[int], xs: list[float], ys: list[float], closes: list[int]
+) -> list[list[tuple[str, tuple[float, float]]]]:
+    """The path (its segments' kinds, end points in page coordinates and close marks) as
+    pdfminer sees it: subpaths of (operator, end point), a close as "h"."""
     subpaths: list[list[tuple[str, tuple[float, float]]]] = []
     bezier = 0
-    for i in range(_segment_count(obj)):
-        segment = _segment(obj, i)
-        kind = _segment_type(segment)
-        _segment_point(segment, x, y)
-        px, py = values[0], values[1]
-        point = (a * px + c * py + e, b * px + d * py + f)  # as ``_apply``
+    for kind, x, y, close in zip(kinds, xs, ys, closes, strict=True):
+        point = (x, y)
         if kind == _MOVETO or not subpaths:
             subpaths.append([("m", point)])
             bezier = 0
@@ -559,7 +699,7 @@ def _subpaths(obj: int, matrix: Matrix, floats: _Out) -> list[list[tuple[str, tu
             subpaths[-1].append(("c", point))
         else:
             subpaths[-1].append(("l", point))
-        if _segment_close(segment):
+        if close:
             subpaths[-1].append(("h", subpaths[-1][0][1]))
     return [s for s in subpaths if len(s) > 1]
 
