@@ -135,7 +135,12 @@ def export_parquet(warehouse: Path, out: Path) -> dict[str, int]:
     if not out.exists():
         new.rename(out)
     elif exchange_folders(new, out):
-        shutil.rmtree(new)  # now the previous export
+        # ``new`` now holds the previous export: kept until the next export as ``<out>.previous``, so
+        # that a reader in the middle of listing or reading it finishes (its files are not emptied
+        # under it); the one before that goes
+        kept = out.with_name(out.name + ".previous")
+        shutil.rmtree(kept, ignore_errors=True)
+        new.rename(kept)
     else:  # a system without the exchange: a moment without the folder
         shutil.rmtree(out)
         new.rename(out)
