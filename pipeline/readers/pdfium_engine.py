@@ -145,7 +145,7 @@ _LATIN_FAMILIES = (
 
 
 def multiply(m: Matrix, n: Matrix) -> Matrix:
-    """m, then n."""
+    """m, then n; ``m`` may be columns of matrices (numpy arrays): the same operations, so the same figures."""
     a, b, c, d, e, f = m
     a2, b2, c2, d2, e2, f2 = n
     return (
@@ -568,7 +568,7 @@ def _paths_edges(paths: list[int], parent: Matrix, to_page: Matrix) -> list[dict
     points = np.zeros(2 * total, dtype=np.float32)
     _each(_segment_point, segments, points, 2, 2)
     matrix = tuple(matrices[i::6].astype(np.float64) for i in range(6))
-    a, b, c, d, e, f = (column[owner] for column in _multiply(_multiply(matrix, parent), to_page))
+    a, b, c, d, e, f = (column[owner] for column in multiply(multiply(matrix, parent), to_page))
     px, py = points[0::2].astype(np.float64), points[1::2].astype(np.float64)
     xs, ys = a * px + c * py + e, b * px + d * py + f
     return _edges(np.array(kinds), np.array(closes) != 0, xs, ys, counts)
@@ -664,20 +664,6 @@ def _curve_edges(paths, order, px, py, qx, qy):
     top, bottom = _sorted_pair(py, qy)
     orientation = np.where(px == qx, "v", np.where(py == qy, "h", ""))
     return paths, np.full(len(paths), order), orientation, x0, top, x1, bottom
-
-
-def _multiply(m: tuple[np.ndarray, ...], n: Matrix) -> tuple[np.ndarray, ...]:
-    """``multiply`` for columns of matrices ``m`` (the same operations, so the same figures)."""
-    a, b, c, d, e, f = m
-    a2, b2, c2, d2, e2, f2 = n
-    return (
-        a * a2 + b * c2,
-        a * b2 + b * d2,
-        c * a2 + d * c2,
-        c * b2 + d * d2,
-        e * a2 + f * c2 + e2,
-        e * b2 + f * d2 + f2,
-    )
 
 
 def _subpaths(
