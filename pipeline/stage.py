@@ -52,9 +52,8 @@ SUBJECT_KINDS = {
 # how a fact was read: 'text' (a text layer, or a text layout) or 'ocr' (a page read by OCR), and
 # the OCR engine's confidence (0–1) in the row or sentence it came from
 PROVENANCE: dict[str, pl.DataType] = {"read_method": pl.String, "ocr_confidence": pl.Float64}
-FACT_TABLES = ("subject_amounts", "line_items", "budget_changes", "narrative_facts")
 # the staged tables whose rows say how they were read: the facts and the tables they come from
-READ_TABLES = ("tables", *FACT_TABLES)
+READ_TABLES = ("tables", "subject_amounts", "line_items", "budget_changes", "narrative_facts")
 
 SCHEMAS: dict[str, dict[str, pl.DataType]] = {
     "documents": {
