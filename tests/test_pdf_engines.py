@@ -15,7 +15,7 @@ from reportlab.pdfgen import canvas
 
 from pipeline.intermediate import UnreadableDocument
 from pipeline.readers import pdf as pdf_reader
-from pipeline.readers import pdfium_engine
+from pipeline.readers import pdfium_batch, pdfium_engine
 from pipeline.readers.pdf_page import Char, PageContent, make_char, make_edge
 from pipeline.readers.pdf_tables import CharsByMidpoint, find_tables, table_rows
 from pipeline.readers.pdf_words import cell_text, dedupe_chars, words
@@ -58,6 +58,28 @@ def test_real_pdf_stages_the_same_facts_under_both_engines(name):
     if not path.exists():
         pytest.skip(f"{path} is not beside the repository")
     _same_facts(path)
+
+
+def _pages(path: Path) -> list[PageContent]:
+    document = PdfiumDocument(path, path.read_bytes())
+    return [document.read_page(number) for number in range(1, document.page_count + 1)]
+
+
+def test_the_compiled_getter_loops_are_built_by_the_install():
+    assert pdfium_batch.compiled() is not None, (
+        "pipeline/readers/_pdfium_batch.c was not built: `pip install -e .` compiles it (it needs a C compiler);"
+        " without it PDFs are read several times slower"
+    )
+
+
+@pytest.mark.parametrize("name", REAL)
+def test_compiled_and_python_getter_loops_read_every_page_alike(name, monkeypatch):
+    path = CORPUS / REAL[name]
+    if not path.exists():
+        pytest.skip(f"{path} is not beside the repository")
+    compiled = _pages(path)
+    monkeypatch.setattr(pdfium_batch, "compiled", lambda: None)
+    assert _pages(path) == compiled
 
 
 @pytest.mark.parametrize("ruled", [True, False], ids=["ruled", "unruled"])

@@ -23,7 +23,6 @@ text objects too: each becomes a space at its start, which is all the word finde
 from __future__ import annotations
 
 import ctypes
-from collections import deque
 from functools import cache
 from itertools import pairwise, repeat
 from pathlib import Path
@@ -33,7 +32,9 @@ import pypdfium2 as pdfium
 import pypdfium2.raw as pdfium_c
 
 from pipeline.intermediate import UnreadableDocument
+from pipeline.readers import pdfium_batch as batch
 from pipeline.readers.pdf_page import Char, EngineDocument, PageContent, make_chars, make_edge, make_edges, on_grid
+from pipeline.readers.pdfium_batch import RETURNS_HANDLE, RETURNS_INT, RETURNS_UNSIGNED, WRITES, Getter
 
 Matrix = tuple[float, float, float, float, float, float]  # a b c d e f: x' = a x + c y + e, y' = b x + d y + f
 _IDENTITY: Matrix = (1.0, 0.0, 0.0, 1.0, 0.0, 0.0)
@@ -85,34 +86,30 @@ _STANDARD_DESCENT = {
 }
 
 
-def _untyped(function, restype, *argtypes):
-    """The PDFium function taking and returning plain addresses: ctypes then builds no typed
-    pointer per call (which costs more than the call itself), and an address is a cache key."""
-    return ctypes.CFUNCTYPE(restype, *argtypes)(ctypes.cast(function, ctypes.c_void_p).value)
-
-
-_ADDRESS, _INT, _NUMBER = ctypes.c_void_p, ctypes.c_int, ctypes.c_size_t  # an address returned as a number (0 for none)
-_text_object_number = _untyped(pdfium_c.FPDFText_GetTextObject, _NUMBER, _ADDRESS, _INT)
-_unicode = _untyped(pdfium_c.FPDFText_GetUnicode, ctypes.c_uint, _ADDRESS, _INT)
-_is_generated = _untyped(pdfium_c.FPDFText_IsGenerated, _INT, _ADDRESS, _INT)
-_char_origin = _untyped(pdfium_c.FPDFText_GetCharOrigin, _INT, _ADDRESS, _INT, _ADDRESS, _ADDRESS)
-_loose_char_box = _untyped(pdfium_c.FPDFText_GetLooseCharBox, _INT, _ADDRESS, _INT, _ADDRESS)
-_char_box = _untyped(pdfium_c.FPDFText_GetCharBox, _INT, _ADDRESS, _INT, _ADDRESS, _ADDRESS, _ADDRESS, _ADDRESS)
-_char_matrix = _untyped(pdfium_c.FPDFText_GetMatrix, _INT, _ADDRESS, _INT, _ADDRESS)
-_char_font_size = _untyped(pdfium_c.FPDFText_GetFontSize, ctypes.c_double, _ADDRESS, _INT)
-_font_number = _untyped(pdfium_c.FPDFTextObj_GetFont, _NUMBER, _ADDRESS)
-_page_object = _untyped(pdfium_c.FPDFPage_GetObject, _NUMBER, _ADDRESS, _INT)
-_form_object_count = _untyped(pdfium_c.FPDFFormObj_CountObjects, _INT, _ADDRESS)
-_form_object = _untyped(pdfium_c.FPDFFormObj_GetObject, _NUMBER, _ADDRESS, ctypes.c_ulong)
-_object_type = _untyped(pdfium_c.FPDFPageObj_GetType, _INT, _ADDRESS)
-_object_matrix = _untyped(pdfium_c.FPDFPageObj_GetMatrix, _INT, _ADDRESS, _ADDRESS)
-_object_bounds = _untyped(pdfium_c.FPDFPageObj_GetBounds, _INT, _ADDRESS, _ADDRESS, _ADDRESS, _ADDRESS, _ADDRESS)
-_draw_mode = _untyped(pdfium_c.FPDFPath_GetDrawMode, _INT, _ADDRESS, _ADDRESS, _ADDRESS)
-_segment_count = _untyped(pdfium_c.FPDFPath_CountSegments, _INT, _ADDRESS)
-_segment = _untyped(pdfium_c.FPDFPath_GetPathSegment, _NUMBER, _ADDRESS, _INT)
-_segment_type = _untyped(pdfium_c.FPDFPathSegment_GetType, _INT, _ADDRESS)
-_segment_point = _untyped(pdfium_c.FPDFPathSegment_GetPoint, _INT, _ADDRESS, _ADDRESS, _ADDRESS)
-_segment_close = _untyped(pdfium_c.FPDFPathSegment_GetClose, _INT, _ADDRESS)
+_ADDRESS, _INT = ctypes.c_void_p, ctypes.c_int
+_text_object = Getter(pdfium_c.FPDFText_GetTextObject, RETURNS_HANDLE, _ADDRESS, _INT)
+_unicode = Getter(pdfium_c.FPDFText_GetUnicode, RETURNS_UNSIGNED, _ADDRESS, _INT)
+_is_generated = Getter(pdfium_c.FPDFText_IsGenerated, RETURNS_INT, _ADDRESS, _INT)
+_char_origin = Getter(pdfium_c.FPDFText_GetCharOrigin, WRITES, _ADDRESS, _INT, _ADDRESS, _ADDRESS)
+_loose_char_box = Getter(pdfium_c.FPDFText_GetLooseCharBox, WRITES, _ADDRESS, _INT, _ADDRESS)
+_char_box = Getter(pdfium_c.FPDFText_GetCharBox, WRITES, _ADDRESS, _INT, _ADDRESS, _ADDRESS, _ADDRESS, _ADDRESS)
+_char_matrix = Getter(pdfium_c.FPDFText_GetMatrix, WRITES, _ADDRESS, _INT, _ADDRESS)
+_char_font_size = ctypes.CFUNCTYPE(ctypes.c_double, _ADDRESS, _INT)(
+    ctypes.cast(pdfium_c.FPDFText_GetFontSize, ctypes.c_void_p).value
+)
+_font = Getter(pdfium_c.FPDFTextObj_GetFont, RETURNS_HANDLE, _ADDRESS)
+_page_object = Getter(pdfium_c.FPDFPage_GetObject, RETURNS_HANDLE, _ADDRESS, _INT)
+_form_object_count = Getter(pdfium_c.FPDFFormObj_CountObjects, RETURNS_INT, _ADDRESS)
+_form_object = Getter(pdfium_c.FPDFFormObj_GetObject, RETURNS_HANDLE, _ADDRESS, ctypes.c_ulong)
+_object_type = Getter(pdfium_c.FPDFPageObj_GetType, RETURNS_INT, _ADDRESS)
+_object_matrix = Getter(pdfium_c.FPDFPageObj_GetMatrix, WRITES, _ADDRESS, _ADDRESS)
+_object_bounds = Getter(pdfium_c.FPDFPageObj_GetBounds, WRITES, _ADDRESS, _ADDRESS, _ADDRESS, _ADDRESS, _ADDRESS)
+_draw_mode = Getter(pdfium_c.FPDFPath_GetDrawMode, WRITES, _ADDRESS, _ADDRESS, _ADDRESS)
+_segment_count = Getter(pdfium_c.FPDFPath_CountSegments, RETURNS_INT, _ADDRESS)
+_segment = Getter(pdfium_c.FPDFPath_GetPathSegment, RETURNS_HANDLE, _ADDRESS, _INT)
+_segment_type = Getter(pdfium_c.FPDFPathSegment_GetType, RETURNS_INT, _ADDRESS)
+_segment_point = Getter(pdfium_c.FPDFPathSegment_GetPoint, WRITES, _ADDRESS, _ADDRESS, _ADDRESS)
+_segment_close = Getter(pdfium_c.FPDFPathSegment_GetClose, RETURNS_INT, _ADDRESS)
 
 
 _MOVETO, _LINETO, _BEZIERTO = pdfium_c.FPDF_SEGMENT_MOVETO, pdfium_c.FPDF_SEGMENT_LINETO, pdfium_c.FPDF_SEGMENT_BEZIERTO
@@ -230,20 +227,20 @@ def read_page(page: pdfium.PdfPage, number: int) -> PageContent:
         if paths:
             edges.extend(_paths_edges(paths, parent, to_page))
         for obj in _blank(texts):
-            font = ctypes.cast(_font_number(obj), pdfium_c.FPDF_FONT)
+            font = ctypes.cast(_font.call(obj), pdfium_c.FPDF_FONT)
             if _draws_glyphs(font):
                 blanks.append((obj, font, multiply(_matrix(obj), parent)))
             else:
                 complete = False
         if complete and texts and not cjk_font_installed():
-            complete = all(_draws_glyphs(ctypes.cast(_font_number(obj), pdfium_c.FPDF_FONT)) for obj in texts)
+            complete = all(_draws_glyphs(ctypes.cast(_font.call(obj), pdfium_c.FPDF_FONT)) for obj in texts)
     spaces = _spaces(blanks, device, to_page) if blanks else []
     return PageContent(number, on_grid(width), on_grid(height), chars + spaces, edges, complete)
 
 
 def _matrix(obj: int) -> Matrix:
     m = pdfium_c.FS_MATRIX()
-    _object_matrix(obj, ctypes.addressof(m))
+    _object_matrix.call(obj, ctypes.addressof(m))
     return (m.a, m.b, m.c, m.d, m.e, m.f)
 
 
@@ -259,17 +256,9 @@ def _blank(texts: list[int]) -> list[int]:
     if not texts:
         return []
     bounds = np.zeros(4 * len(texts), dtype=np.float32)  # left, bottom, right, top of each
-    _each(_object_bounds, texts, bounds, 4, 4)
+    batch.writes(_object_bounds, texts, bounds, 4, 4)
     width = bounds[2::4].astype(np.float64) - bounds[0::4]
     return [texts[i] for i in np.flatnonzero(width < 0.01).tolist()]
-
-
-def _each(function, handles: list[int], out: np.ndarray, stride: int, outputs: int) -> None:
-    """``function(handle, *addresses)`` for each handle, in one C-level iteration: the i-th
-    handle's ``outputs`` values are written at ``out[i * stride :]`` (consecutive items of ``out``)."""
-    start, step, size = out.ctypes.data, stride * out.itemsize, out.itemsize
-    end = start + step * len(handles)
-    deque(map(function, handles, *(range(start + j * size, end, step) for j in range(outputs))), 0)
 
 
 def _cjk_probe() -> bytes:
@@ -305,7 +294,9 @@ def cjk_font_installed() -> bool:
     try:
         page = pdf[0]
         floats = _Out(ctypes.c_float, 4)
-        _object_bounds(ctypes.cast(pdfium_c.FPDFPage_GetObject(page.raw, 0), ctypes.c_void_p).value, *floats.addresses)
+        _object_bounds.call(
+            ctypes.cast(pdfium_c.FPDFPage_GetObject(page.raw, 0), ctypes.c_void_p).value, *floats.addresses
+        )
         _left, bottom, _right, top = floats.values
         page.close()
         return top - bottom > 0.01
@@ -416,10 +407,10 @@ def page_chars(textpage: pdfium.PdfTextPage, device: Matrix, to_page: Matrix) ->
     count = textpage.count_chars()
     if count <= 0:
         return []
-    codes = np.fromiter(map(_unicode, repeat(raw, count), range(count)), dtype=np.int64, count=count)
+    codes = batch.returns(_unicode, raw, np.arange(count))
     maybe = np.flatnonzero(np.isin(codes, _MAYBE_GENERATED_CODES))
     if len(maybe):
-        generated = np.fromiter(map(_is_generated, repeat(raw), maybe.tolist()), dtype=np.int64, count=len(maybe))
+        generated = batch.returns(_is_generated, raw, maybe)
         keep = np.ones(count, dtype=bool)
         keep[maybe[generated == 1]] = False
         index, codes = np.flatnonzero(keep), codes[keep]
@@ -429,12 +420,9 @@ def page_chars(textpage: pdfium.PdfTextPage, device: Matrix, to_page: Matrix) ->
     if not n:
         return []
     at = index.tolist()
-    objects = np.fromiter(map(_text_object_number, repeat(raw, n), at), dtype=np.uintp, count=n)
-    origins = np.empty(2 * n, dtype=np.float64)  # PDFium writes each origin (x, y) straight into it
-    start = origins.ctypes.data
-    deque(
-        map(_char_origin, repeat(raw, n), at, range(start, start + 16 * n, 16), range(start + 8, start + 16 * n, 16)), 0
-    )
+    objects = batch.returns(_text_object, raw, index)
+    origins = np.zeros(2 * n, dtype=np.float64)  # PDFium writes each origin (x, y) straight into it
+    batch.writes(_char_origin, raw, origins, 2, 2, indices=index)
     ox, oy = origins[0::2], origins[1::2]
     # a piece of a ligature PDFium split up: the same object and origin as the character before it
     piece = np.zeros(n, dtype=bool)
@@ -448,9 +436,8 @@ def page_chars(textpage: pdfium.PdfTextPage, device: Matrix, to_page: Matrix) ->
         texts = ["".join(texts[a:b]) for a, b in zip(heads.tolist(), heads[1:].tolist() + [n], strict=True)]
         index, objects, ox, oy = index[heads], objects[heads], ox[heads], oy[heads]
         at, n = index.tolist(), len(heads)
-    boxes = np.empty(4 * n, dtype=np.float32)  # each loose box: left, top, right, bottom
-    start = boxes.ctypes.data
-    deque(map(_loose_char_box, repeat(raw, n), at, range(start, start + 16 * n, 16)), 0)
+    boxes = np.zeros(4 * n, dtype=np.float32)  # each loose box: left, top, right, bottom
+    batch.writes(_loose_char_box, raw, boxes, 1, 4, indices=index)
     left, top, right, bottom = boxes.reshape(n, 4).astype(np.float64).T
     geometries, which = _geometries(raw, objects, index, device, to_page)
     advance = _advances(raw, geometries, at, objects, which, ox, oy, left, bottom, right, top)
@@ -463,12 +450,13 @@ def _geometries(raw: int, objects: np.ndarray, index: np.ndarray, device: Matrix
     (many producers make every character an object of its own)."""
     unique, first, inverse = np.unique(objects, return_index=True, return_inverse=True)
     k = len(unique)
-    first_at = index[first].tolist()
-    matrices = np.empty(6 * k, dtype=np.float32)
-    start = matrices.ctypes.data
-    deque(map(_char_matrix, repeat(raw, k), first_at, range(start, start + 24 * k, 24)), 0)
-    sizes = list(map(_char_font_size, repeat(raw, k), first_at))
-    fonts = [_font_number(obj) if obj else 0 for obj in unique.tolist()]
+    first_at = index[first]
+    matrices = np.zeros(6 * k, dtype=np.float32)
+    batch.writes(_char_matrix, raw, matrices, 1, 6, indices=first_at)
+    sizes = list(map(_char_font_size, repeat(raw, k), first_at.tolist()))
+    fonts = np.zeros(k, dtype=np.int64)
+    fonts[unique != 0] = batch.returns(_font, unique[unique != 0])
+    fonts = fonts.tolist()
     a, b, c, d = (matrices[i::6].tolist() for i in range(4))
     by_shape: dict[tuple, int] = {}
     of_object = [by_shape.setdefault(shape, len(by_shape)) for shape in zip(a, b, c, d, sizes, fonts, strict=True)]
@@ -511,7 +499,7 @@ def _advances(raw, geometries, indices, objects, which, ox, oy, left, bottom, ri
 def _tight_box(raw: int, index: int) -> tuple[float, float, float, float]:
     """The character's tight box (its glyph's ink) in user space: left, bottom, right, top."""
     out = _Out(ctypes.c_double, 4)
-    _char_box(raw, index, *out.addresses)
+    _char_box.call(raw, index, *out.addresses)
     left, right, bottom, top = out.values
     return left, bottom, right, top
 
@@ -522,8 +510,8 @@ def _object_runs(
     """(matrix of the form holding them, text objects, path objects) of each run of objects in
     page order, forms' contents in place (a form's objects make runs of their own)."""
     runs = [] if runs is None else runs
-    objects = list(map(get, repeat(holder, count), range(count)))
-    kinds = list(map(_object_type, objects))
+    objects = batch.returns(get, holder, np.arange(max(count, 0))).tolist()
+    kinds = batch.returns(_object_type, objects).tolist()
     if _FORM not in kinds:
         texts = [o for o, k in zip(objects, kinds, strict=True) if k == _TEXT]
         runs.append((matrix, texts, [o for o, k in zip(objects, kinds, strict=True) if k == _PATH]))
@@ -538,7 +526,7 @@ def _object_runs(
             runs.append((matrix, texts, paths))
             texts, paths = [], []
             inner = multiply(_matrix(obj), matrix)
-            _object_runs(obj, _form_object_count(obj), _form_object, inner, depth + 1, runs)
+            _object_runs(obj, _form_object_count.call(obj), _form_object, inner, depth + 1, runs)
     runs.append((matrix, texts, paths))
     return runs
 
@@ -548,30 +536,30 @@ def _paths_edges(paths: list[int], parent: Matrix, to_page: Matrix) -> list[dict
     PDFium is asked each question for all the paths, or all their segments, in one C-level
     iteration; the points are mapped to the page for all segments at once."""
     modes = np.zeros(2 * len(paths), dtype=np.int32)  # fill mode, stroke of each
-    _each(_draw_mode, paths, modes, 2, 2)
+    batch.writes(_draw_mode, paths, modes, 2, 2)
     paths = [paths[i] for i in np.flatnonzero(modes[0::2] | modes[1::2]).tolist()]
     k = len(paths)
     if not k:
         return []
     matrices = np.zeros(6 * k, dtype=np.float32)
-    _each(_object_matrix, paths, matrices, 6, 1)
-    counts = np.fromiter(map(_segment_count, paths), dtype=np.int64, count=k)
+    batch.writes(_object_matrix, paths, matrices, 1, 6)
+    counts = batch.returns(_segment_count, paths)
     counts[counts < 0] = 0
     total = int(counts.sum())
     if not total:
         return []
     owner = np.repeat(np.arange(k), counts)
     number = np.arange(total) - np.repeat(np.cumsum(counts) - counts, counts)
-    segments = list(map(_segment, np.array(paths, dtype=np.uintp)[owner].tolist(), number.tolist()))
-    kinds = list(map(_segment_type, segments))
-    closes = list(map(_segment_close, segments))
+    segments = batch.returns(_segment, np.array(paths, dtype=np.uint64)[owner], number)
+    kinds = batch.returns(_segment_type, segments)
+    closes = batch.returns(_segment_close, segments)
     points = np.zeros(2 * total, dtype=np.float32)
-    _each(_segment_point, segments, points, 2, 2)
+    batch.writes(_segment_point, segments, points, 2, 2)
     matrix = tuple(matrices[i::6].astype(np.float64) for i in range(6))
     a, b, c, d, e, f = (column[owner] for column in multiply(multiply(matrix, parent), to_page))
     px, py = points[0::2].astype(np.float64), points[1::2].astype(np.float64)
     xs, ys = a * px + c * py + e, b * px + d * py + f
-    return _edges(np.array(kinds), np.array(closes) != 0, xs, ys, counts)
+    return _edges(kinds, closes != 0, xs, ys, counts)
 
 
 # the two shapes nearly every ruling is drawn with: a line (move, line), a rectangle or other
