@@ -22,6 +22,7 @@ from __future__ import annotations
 import re
 import time
 from collections import Counter
+from functools import lru_cache
 from pathlib import Path
 
 from pipeline import config
@@ -40,6 +41,7 @@ _PAGE_NUMBER = re.compile(r"^(?:[-–—]?\s*\d{1,4}\s*[-–—]?|第\s*\d+\s*�
 _MARGIN = 0.07  # share of the page height where headers and footers live
 
 
+@lru_cache(maxsize=1 << 16)  # the same texts recur in every table (blank cells, 0.00, headers)
 def _cell_text(raw: str | None) -> str:
     if not raw:
         return ""

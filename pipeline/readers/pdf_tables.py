@@ -98,18 +98,24 @@ def _cells(intersections: dict[tuple[float, float], tuple[set, set]]) -> list[tu
         below[point[0]].append(point)
     for point in sorted(points, key=lambda p: (p[1], p[0])):
         right[point[1]].append(point)
+    place = {}  # each point's place in its column and in its row
+    for line in below.values():
+        for i, point in enumerate(line):
+            place[point] = [i + 1, 0]
+    for line in right.values():
+        for i, point in enumerate(line):
+            place[point][1] = i + 1
 
     def connected(p, q) -> bool:
-        return bool(
-            (p[0] == q[0] and intersections[p][0] & intersections[q][0])
-            or (p[1] == q[1] and intersections[p][1] & intersections[q][1])
+        return (p[0] == q[0] and not intersections[p][0].isdisjoint(intersections[q][0])) or (
+            p[1] == q[1] and not intersections[p][1].isdisjoint(intersections[q][1])
         )
 
     cells = []
     for point in points[:-1]:
-        column, row = below[point[0]], right[point[1]]
-        downs = column[column.index(point) + 1 :]
-        acrosses = row[row.index(point) + 1 :]
+        after_in_column, after_in_row = place[point]
+        downs = below[point[0]][after_in_column:]
+        acrosses = right[point[1]][after_in_row:]
         cells.extend(_smallest_cell(point, downs, acrosses, intersections, connected))
     return cells
 
