@@ -15,6 +15,7 @@ gap of exactly 3 pt, pdfplumber's tolerance): on the same grid, both engines dec
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from itertools import repeat
 from math import floor
 from typing import NamedTuple
 
@@ -72,14 +73,11 @@ def make_char(
     )
 
 
-def make_chars(texts: list[str], x0, top, x1, bottom, size, fonts: list[tuple[str, bool]]) -> list[Char]:
+def make_chars(texts: list[str], x0, top, x1, bottom, size, fontnames: list[str], uprights: list[bool]) -> list[Char]:
     """Characters from columns (numpy arrays of unrounded coordinates and sizes; each character's
     font name and uprightness), rounded as ``make_char`` rounds them."""
     x0, top, x1, bottom, size = ((np.floor(v * _STEPS + 0.5) / _STEPS).tolist() for v in (x0, top, x1, bottom, size))
-    return [
-        _new_char(Char, (text, a, b, c, d, e, fontname, upright))
-        for text, a, b, c, d, e, (fontname, upright) in zip(texts, x0, top, x1, bottom, size, fonts, strict=True)
-    ]
+    return list(map(_new_char, repeat(Char), zip(texts, x0, top, x1, bottom, size, fontnames, uprights, strict=True)))
 
 
 def make_edge(orientation: str, x0: float, top: float, x1: float, bottom: float) -> dict | None:

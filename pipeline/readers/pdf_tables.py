@@ -15,6 +15,7 @@ from bisect import bisect_left, bisect_right
 from collections import defaultdict
 from itertools import groupby
 
+import numpy as np
 from pdfplumber.table import Table, cells_to_tables
 
 from pipeline.readers.pdf_page import Char
@@ -138,10 +139,10 @@ class CharsByMidpoint:
 
     def __init__(self, chars: list[Char]):
         self.chars = chars
-        self.h = [(c.x0 + c.x1) / 2 for c in chars]
-        self.v = [(c.top + c.bottom) / 2 for c in chars]
-        self.order = sorted(range(len(chars)), key=self.v.__getitem__)
-        self.v_sorted = [self.v[i] for i in self.order]
+        x0, top, x1, bottom = (np.array(column, dtype=np.float64) for column in _box_columns(chars))
+        h, v = (x0 + x1) / 2, (top + bottom) / 2
+        order = np.argsort(v, kind="stable")
+        self.h, self.v, self.order, self.v_sorted = h.tolist(), v.tolist(), order.tolist(), v[order].tolist()
 
     def in_band(self, top: float, bottom: float) -> list[int]:
         """Indices of the characters whose midpoint is in [top, bottom), left to right."""
@@ -154,6 +155,13 @@ class CharsByMidpoint:
         x0, top, x1, bottom = bbox
         v = self.v
         return sorted([i for i in band[bisect_left(xs, x0) : bisect_left(xs, x1)] if top <= v[i] < bottom])
+
+
+def _box_columns(chars: list[Char]) -> tuple[tuple[float, ...], ...]:
+    """x0, top, x1 and bottom of every character."""
+    if not chars:
+        return (), (), (), ()
+    return tuple(zip(*chars, strict=True))[1:5]
 
 
 def table_rows(table: Table, index: CharsByMidpoint) -> list[list[str | None]]:

@@ -12,6 +12,7 @@ same way with the axes swapped.
 from __future__ import annotations
 
 import itertools
+import operator
 from collections.abc import Sequence
 from operator import attrgetter
 from typing import NamedTuple
@@ -68,10 +69,12 @@ def _upright_words(chars: list[Char]) -> list[Word]:
     line_of_top = np.cumsum(np.concatenate(([True], tops[1:] > tops[:-1] + Y_TOLERANCE)))
     line = line_of_top[np.searchsorted(tops, top)]
     order = np.lexsort((x0, line))  # stable: characters at the same x stay in page order
-    texts = [texts[i] for i in order.tolist()]
+    texts = list(map(texts.__getitem__, order.tolist()))
     line, x0, top, x1, bottom = line[order], x0[order], top[order], x1[order], bottom[order]
-    blank = np.array([t.isspace() for t in texts])
-    empty = np.array([not t for t in texts])  # a word of its own (pdfplumber's punctuation split)
+    blank = np.fromiter(map(str.isspace, texts), bool, len(texts))
+    empty = np.fromiter(
+        map(operator.not_, texts), bool, len(texts)
+    )  # a word of its own (pdfplumber's punctuation split)
     # a character continues the word of the one before it when both are in the word and close
     joins = np.zeros(len(texts), dtype=bool)
     joins[1:] = (
@@ -88,7 +91,7 @@ def _upright_words(chars: list[Char]) -> list[Word]:
         return []
     starts = np.flatnonzero(~joins[kept])
     ends = np.append(starts[1:], len(kept)).tolist()
-    texts = [texts[i] for i in kept.tolist()]
+    texts = list(map(texts.__getitem__, kept.tolist()))
     if not _LIGATURE_CHARACTERS.isdisjoint("".join(texts)):
         texts = [LIGATURES.get(t, t) for t in texts]
     bounds = (
@@ -214,9 +217,42 @@ def cell_text(chars: Sequence[Char]) -> str:
         return ""
     tops = [c.top for c in chars]
     if max(tops) - min(tops) <= Y_TOLERANCE and all(c.upright for c in chars):
-        # one line (the usual cell): its words, left to right
-        return " ".join([_text(run) for run in _upright_runs(sorted(chars, key=_X0))])
+        return _one_line_text(sorted(chars, key=_X0))
     return "\n".join(" ".join(w.text for w in line) for line in clusters(words(chars), _TOP, Y_TOLERANCE))
+
+
+def _one_line_text(chars: list[Char]) -> str:
+    """The words of one line of upright characters sorted left to right (the usual cell), cut as
+    ``_upright_runs`` cuts them, joined by spaces. Sorted and on one line, a character never
+    starts left of the one before it nor more than the tolerance above or below it: only a
+    blank, an empty text or a gap wider than the tolerance ends a word."""
+    found: list[list[str]] = []
+    current: list[str] = []
+    x1 = 0.0  # of the previous character of the word
+    for char in chars:
+        text = char[0]
+        if text.isspace():
+            if current:
+                found.append(current)
+                current = []
+        elif not text:
+            if current:
+                found.append(current)
+            found.append([text])
+            current = []
+        elif current and char[1] > x1 + X_TOLERANCE:
+            found.append(current)
+            current = [text]
+            x1 = char[3]
+        else:
+            current.append(text)
+            x1 = char[3]
+    if current:
+        found.append(current)
+    line = " ".join(["".join(word) for word in found])
+    if _LIGATURE_CHARACTERS.isdisjoint(line):
+        return line
+    return " ".join(["".join([LIGATURES.get(t, t) for t in word]) for word in found])
 
 
 def dedupe_chars(chars: list[Char], tolerance: float = 1) -> list[Char]:
@@ -231,8 +267,10 @@ def dedupe_chars(chars: list[Char], tolerance: float = 1) -> list[Char]:
     if n < 2:
         return list(chars)
     text, x0, top, _x1, _bottom, size, fontname, upright = zip(*chars, strict=True)
-    kinds: dict[tuple, int] = {}
-    kind = np.array([kinds.setdefault(k, len(kinds)) for k in zip(upright, text, fontname, size, strict=True)])
+    kinds: dict[tuple, int] = {}  # each kind's number: that of its first character (the numbers need only differ)
+    kind = np.fromiter(
+        map(kinds.setdefault, zip(upright, text, fontname, size, strict=True), itertools.count()), np.int64, n
+    )
     if len(kinds) == n:
         return list(chars)  # no two characters alike
     x0, top = np.array(x0), np.array(top)

@@ -384,8 +384,10 @@ def _boxes(texts, geometries, which, ox, oy, advance, to_page: Matrix) -> list[C
     x1 = np.where(ahead, px + g["x_high"] + dx, px + g["x_high"])
     top = np.where(down, py + g["y_low"], py + g["y_low"] + dy)
     bottom = np.where(down, py + g["y_high"] + dy, py + g["y_high"])
-    fonts = [(geometries[i].fontname, geometries[i].upright) for i in which.tolist()]
-    return make_chars(texts, x0, top, x1, bottom, bottom - top, fonts)
+    at = which.tolist()
+    fontnames = list(map([g.fontname for g in geometries].__getitem__, at))
+    uprights = list(map([g.upright for g in geometries].__getitem__, at))
+    return make_chars(texts, x0, top, x1, bottom, bottom - top, fontnames, uprights)
 
 
 def _descent(font, name: str) -> float:
