@@ -217,42 +217,9 @@ def cell_text(chars: Sequence[Char]) -> str:
         return ""
     tops = [c.top for c in chars]
     if max(tops) - min(tops) <= Y_TOLERANCE and all(c.upright for c in chars):
-        return _one_line_text(sorted(chars, key=_X0))
+        # one line (the usual cell): its words, left to right
+        return " ".join([_text(run) for run in _upright_runs(sorted(chars, key=_X0))])
     return "\n".join(" ".join(w.text for w in line) for line in clusters(words(chars), _TOP, Y_TOLERANCE))
-
-
-def _one_line_text(chars: list[Char]) -> str:
-    """The words of one line of upright characters sorted left to right (the usual cell), cut as
-    ``_upright_runs`` cuts them, joined by spaces. Sorted and on one line, a character never
-    starts left of the one before it nor more than the tolerance above or below it: only a
-    blank, an empty text or a gap wider than the tolerance ends a word."""
-    found: list[list[str]] = []
-    current: list[str] = []
-    x1 = 0.0  # of the previous character of the word
-    for char in chars:
-        text = char[0]
-        if text.isspace():
-            if current:
-                found.append(current)
-                current = []
-        elif not text:
-            if current:
-                found.append(current)
-            found.append([text])
-            current = []
-        elif current and char[1] > x1 + X_TOLERANCE:
-            found.append(current)
-            current = [text]
-            x1 = char[3]
-        else:
-            current.append(text)
-            x1 = char[3]
-    if current:
-        found.append(current)
-    line = " ".join(["".join(word) for word in found])
-    if _LIGATURE_CHARACTERS.isdisjoint(line):
-        return line
-    return " ".join(["".join([LIGATURES.get(t, t) for t in word]) for word in found])
 
 
 def dedupe_chars(chars: list[Char], tolerance: float = 1) -> list[Char]:
