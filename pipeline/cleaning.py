@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import html
 import re
+import unicodedata
 from decimal import Decimal, InvalidOperation
 
 _TAG = re.compile(r"<[^>]{0,200}>")
@@ -20,6 +21,19 @@ _CJK_PUNCT = '（）()、，：“”"〔〕【】《》'
 _SPACE_BETWEEN_CJK = re.compile(rf"(?<=[{_CJK}{_CJK_PUNCT}])\s+|\s+(?=[{_CJK}{_CJK_PUNCT}])")
 _NUMBER = re.compile(r"^[-−–]?\(?[-−–]?(?:\d{1,3}(?:[,，]\d{3})+|\d+)(?:[.．]\d+)?\)?$")
 _FULLWIDTH = str.maketrans("０１２３４５６７８９，．：％－", "0123456789,.:%-")
+# Kangxi radicals and CJK radical supplements with an ideograph of the same shape: fonts of
+# word processors map some ideographs to them (力 read as U+2F12), so that text stops matching
+_RADICAL = re.compile("[\u2e80-\u2fdf]")
+_IDEOGRAPH_OF_RADICAL = {
+    code: unicodedata.normalize("NFKC", chr(code))
+    for code in range(0x2E80, 0x2FE0)
+    if len(unicodedata.normalize("NFKC", chr(code))) == 1 and unicodedata.normalize("NFKC", chr(code)) != chr(code)
+}
+
+
+def ideographs(text: str) -> str:
+    """The text with each radical that has an ideograph of its shape read as that ideograph."""
+    return text.translate(_IDEOGRAPH_OF_RADICAL) if _RADICAL.search(text) else text
 
 
 def clean_cell(raw: str | None) -> str:
@@ -29,7 +43,7 @@ def clean_cell(raw: str | None) -> str:
     # a tag inside a number (56. <b>4</b> 6) splits it: close the spaces around the tag first
     raw = _TAG_IN_NUMBER.sub(r"\1", raw)
     text = html.unescape(_TAG.sub("", raw))
-    text = _MARKDOWN_EMPHASIS.sub("", text)
+    text = ideographs(_MARKDOWN_EMPHASIS.sub("", text))
     return _SPACE.sub(" ", text).strip()
 
 

@@ -1,9 +1,14 @@
 """Both PDF engines (PDFium, the default, and pdfplumber, the reference) give the same staged
 facts, and the engine-neutral word and table logic behaves as pdfplumber's own."""
 
+import json
+import os
 import random
+import subprocess
+import sys
 from pathlib import Path
 
+import numpy as np
 import pdfplumber.utils as plumber
 import pypdfium2
 import pytest
@@ -15,7 +20,7 @@ from reportlab.pdfgen import canvas
 
 from pipeline.intermediate import UnreadableDocument
 from pipeline.readers import pdf as pdf_reader
-from pipeline.readers import pdfium_batch, pdfium_engine
+from pipeline.readers import pdf_page, pdfium_batch, pdfium_engine
 from pipeline.readers.pdf_page import Char, PageContent, make_char, make_edge
 from pipeline.readers.pdf_tables import CharsByMidpoint, find_tables, table_rows
 from pipeline.readers.pdf_words import cell_text, dedupe_chars, words
@@ -37,7 +42,7 @@ REAL = {
     "beijing_unruled": "北京/2026年北京市人民政府国有资产监督管理委员会部门预算_a625fb.pdf",
     # fake-bold titles printed several times over
     "huizhou_fake_bold": "惠州/2026年惠州市退役军人事务局部门预算_6185df.pdf",
-    # a CJK font neither embedded nor installed: PDFium cannot read it, pdfplumber reads those pages
+    # CJK fonts the PDF does not embed: PDFium reads them with the stand-in font where the machine has none
     "beijing_missing_font": "北京/2026年北京市审计局部门预算_cc6b58.pdf",
 }
 
@@ -186,17 +191,70 @@ def test_single_glyphs_of_a_font_pdfium_cannot_draw_are_read_by_the_reference(tm
     assert _both(_pdf(tmp_path / "font.pdf", draw))[0] == ("部门预算",)
 
 
-def test_without_any_cjk_font_a_page_in_a_font_the_pdf_does_not_embed_is_read_by_the_reference(tmp_path, monkeypatch):
-    """On a machine with no CJK font PDFium drops some characters of a non-embedded CJK font while
-    reading the others: such a page is the reference's, so the facts never depend on a machine's fonts."""
+def test_where_pdfium_cannot_draw_a_font_the_pdf_does_not_embed_its_pages_are_read_by_the_reference(
+    tmp_path, monkeypatch
+):
+    """Were neither a font of the machine nor the stand-in to serve a non-embedded CJK font, PDFium
+    would drop some of its characters while reading the others: such a page is the reference's."""
     path = render_pdf(PLAIN_SAMPLE, tmp_path / "sample.pdf")
-    monkeypatch.setattr(pdfium_engine, "cjk_font_installed", lambda: False)
+    monkeypatch.setattr(pdfium_engine, "draws_missing_fonts", lambda: False)
     pdfium = PdfiumDocument(path, path.read_bytes())
     assert not any(pdfium.read_page(n).complete for n in range(1, pdfium.page_count + 1))
     data = path.read_bytes()
     assert (
         pdf_reader.read(path, data, engine="pdfium").blocks == pdf_reader.read(path, data, engine="pdfplumber").blocks
     )
+
+
+_WITHOUT_MACHINE_FONTS = """
+import json, sys
+from pathlib import Path
+import pypdfium2.raw as pdfium_c
+pdfium_c.FPDF_GetDefaultSystemFontInfo = lambda: None  # none of the machine's fonts: the stand-in or nothing
+from pipeline.readers import pdf as pdf_reader, pdfium_engine
+from pipeline.stage import stage_document
+real, sample = Path(sys.argv[1]), Path(sys.argv[2])
+document = pdfium_engine.PdfiumDocument(real, real.read_bytes())
+print(json.dumps({
+    "draws_missing_fonts": pdfium_engine.draws_missing_fonts(),
+    "stand_in_leaves_ink": pdfium_engine.cjk_font_installed(),
+    "complete": [document.read_page(n).complete for n in range(1, document.page_count + 1)],
+    "facts": {name: repr(frame.drop("parse_seconds", strict=False).to_dicts())
+              for name, frame in stage_document(real, engine="pdfium").frames.items()},
+    "sample_blocks": repr(pdf_reader.read(sample, sample.read_bytes(), engine="pdfium").blocks),
+}))
+"""
+
+
+def test_without_machine_fonts_pdfium_reads_cjk_fonts_a_pdf_does_not_embed_with_the_stand_in(tmp_path):
+    """With none of the machine's fonts (PDFium's default font lookup taken away, in a process of
+    its own), every page of a real PDF printing in CJK fonts it does not embed is PDFium's own, with
+    the reference's facts; a rendered sample's blocks are the reference's; the stand-in draws no ink."""
+    real = CORPUS / REAL["beijing_missing_font"]
+    if not real.exists():
+        pytest.skip(f"{real} is not beside the repository")
+    sample = render_pdf(PLAIN_SAMPLE, tmp_path / "sample.pdf")
+    done = subprocess.run(
+        [sys.executable, "-c", _WITHOUT_MACHINE_FONTS, str(real), str(sample)],
+        capture_output=True,
+        text=True,
+        check=True,
+        env={**os.environ, "BUDGET_OCR": "off"},
+    )
+    read = json.loads(done.stdout)
+    assert read["draws_missing_fonts"] and not read["stand_in_leaves_ink"]
+    assert all(read["complete"])
+    reference = stage_document(real, engine="pdfplumber").frames
+    assert read["facts"] == {
+        name: repr(frame.drop("parse_seconds", strict=False).to_dicts()) for name, frame in reference.items()
+    }
+    assert read["sample_blocks"] == repr(pdf_reader.read(sample, sample.read_bytes(), engine="pdfplumber").blocks)
+
+
+def test_a_radical_a_font_maps_an_ideograph_to_reads_as_the_ideograph():
+    assert [c.text for c in dedupe_chars([make_char("⼒", 10, 10, 20, 20, 10, "F")])] == ["力"]
+    (from_columns,) = pdf_page.make_chars(["⽀"], *(np.array([v]) for v in (10, 10, 20, 20, 10)), ["F"], [True])
+    assert from_columns.text == "支"
 
 
 # --- the engine-neutral logic -------------------------------------------------------------

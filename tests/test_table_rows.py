@@ -3,7 +3,7 @@ leading the name."""
 
 import pytest
 
-from pipeline.cleaning import parse_amount
+from pipeline.cleaning import clean_cell, parse_amount
 from pipeline.tables.subjects import split_subject_cells
 
 
@@ -43,3 +43,9 @@ def test_subject_code_and_name(cells, code, name):
 def test_amounts_mean_what_they_say(text, value):
     parsed = parse_amount(text)
     assert (str(parsed) if parsed is not None else None) == value
+
+
+def test_radicals_standing_for_ideographs_are_read_as_the_ideographs():
+    """Word processors' fonts map some ideographs to Kangxi radicals of the same shape (能力 as 能⼒)."""
+    assert clean_cell("能⼒提升 ⽀出") == "能力提升 支出"
+    assert clean_cell("⺠") == "⺠"  # a radical without an ideograph of its own stays

@@ -21,6 +21,8 @@ from typing import NamedTuple
 
 import numpy as np
 
+from pipeline.cleaning import ideographs
+
 MIN_EDGE_LENGTH = 1.0  # pdfplumber's table finder drops shorter edges before merging them
 DECIMALS = 3
 _STEPS = 10**DECIMALS
@@ -61,7 +63,7 @@ def make_char(
     return _new_char(
         Char,
         (
-            text,
+            ideographs(text),
             floor(x0 * _STEPS + 0.5) / _STEPS,
             floor(top * _STEPS + 0.5) / _STEPS,
             floor(x1 * _STEPS + 0.5) / _STEPS,
@@ -77,6 +79,8 @@ def make_chars(texts: list[str], x0, top, x1, bottom, size, fontnames: list[str]
     """Characters from columns (numpy arrays of unrounded coordinates and sizes; each character's
     font name and uprightness), rounded as ``make_char`` rounds them."""
     x0, top, x1, bottom, size = ((np.floor(v * _STEPS + 0.5) / _STEPS).tolist() for v in (x0, top, x1, bottom, size))
+    if ideographs(joined := "".join(texts)) != joined:
+        texts = list(map(ideographs, texts))
     return list(map(_new_char, repeat(Char), zip(texts, x0, top, x1, bottom, size, fontnames, uprights, strict=True)))
 
 

@@ -33,8 +33,10 @@ import pypdfium2.raw as pdfium_c
 
 from pipeline.intermediate import UnreadableDocument
 from pipeline.readers import pdfium_batch as batch
+from pipeline.readers import pdfium_fonts
 from pipeline.readers.pdf_page import Char, EngineDocument, PageContent, make_chars, make_edge, make_edges, on_grid
 from pipeline.readers.pdfium_batch import RETURNS_HANDLE, RETURNS_INT, RETURNS_UNSIGNED, WRITES, Getter
+from pipeline.readers.pdfium_fonts import PDFIUM_DRAWS_ITSELF
 
 Matrix = tuple[float, float, float, float, float, float]  # a b c d e f: x' = a x + c y + e, y' = b x + d y + f
 _IDENTITY: Matrix = (1.0, 0.0, 0.0, 1.0, 0.0, 0.0)
@@ -124,23 +126,6 @@ class _Out:
         self.addresses = [ctypes.addressof(self.values) + i * ctypes.sizeof(kind) for i in range(count)]
 
 
-# fonts PDFium can always draw (its built-in Latin faces): a blank text object in one is whitespace
-_LATIN_FAMILIES = (
-    "Times",
-    "Arial",
-    "Helvetica",
-    "Courier",
-    "Symbol",
-    "ZapfDingbats",
-    "Calibri",
-    "Cambria",
-    "Verdana",
-    "Tahoma",
-    "Georgia",
-    "Wingdings",
-)
-
-
 def multiply(m: Matrix, n: Matrix) -> Matrix:
     """m, then n; ``m`` may be columns of matrices (numpy arrays): the same operations, so the same figures."""
     a, b, c, d, e, f = m
@@ -177,6 +162,7 @@ class PdfiumDocument(EngineDocument):
 
     def __init__(self, path: Path, data: bytes):
         self.path = path
+        draws_missing_fonts()  # the stand-in font installed before PDFium loads the document's fonts
         try:
             self._pdf = pdfium.PdfDocument(data)
         except pdfium.PdfiumError as err:
@@ -232,7 +218,7 @@ def read_page(page: pdfium.PdfPage, number: int) -> PageContent:
                 blanks.append((obj, font, multiply(_matrix(obj), parent)))
             else:
                 complete = False
-        if complete and texts and not cjk_font_installed():
+        if complete and texts and not draws_missing_fonts():
             complete = all(_draws_glyphs(ctypes.cast(_font.call(obj), pdfium_c.FPDF_FONT)) for obj in texts)
     spaces = _spaces(blanks, device, to_page) if blanks else []
     return PageContent(number, on_grid(width), on_grid(height), chars + spaces, edges, complete)
@@ -286,30 +272,53 @@ def _cjk_probe() -> bytes:
     return bytes(out)
 
 
-@cache
-def cjk_font_installed() -> bool:
-    """Whether PDFium finds a font on this machine to draw a CJK font a PDF does not embed (for
-    example Debian's fonts-wqy-zenhei): the glyphs of a probe then have ink, else no height."""
+def _probe_page(check):
+    """``check(page)`` on the one page of the probe (a CJK font the PDF does not embed)."""
     pdf = pdfium.PdfDocument(_cjk_probe())
     try:
         page = pdf[0]
+        try:
+            return check(page)
+        finally:
+            page.close()
+    finally:
+        pdf.close()
+
+
+@cache
+def draws_missing_fonts() -> bool:
+    """Whether PDFium keeps the characters of a CJK font the PDF does not embed: the stand-in
+    font (``pdfium_fonts``) or a font of the machine gives its glyphs an extent."""
+    pdfium_fonts.install()
+
+    def extent(page) -> bool:
         floats = _Out(ctypes.c_float, 4)
         _object_bounds.call(
             ctypes.cast(pdfium_c.FPDFPage_GetObject(page.raw, 0), ctypes.c_void_p).value, *floats.addresses
         )
         _left, bottom, _right, top = floats.values
-        page.close()
         return top - bottom > 0.01
-    finally:
-        pdf.close()
+
+    return _probe_page(extent)
+
+
+@cache
+def cjk_font_installed() -> bool:
+    """Whether this machine has a font that draws a CJK font a PDF does not embed (for example
+    Debian's fonts-wqy-zenhei): the probe's glyphs then leave ink on the rendered page (the
+    stand-in's leave none). Rendering pages as images for OCR needs it; reading text does not."""
+    pdfium_fonts.install()
+    return _probe_page(lambda page: bool((np.asarray(page.render(scale=2).to_pil().convert("L")) < 128).any()))
 
 
 def _draws_glyphs(font) -> bool:
-    """Whether PDFium has outlines for the font's glyphs: it is embedded, or a Latin face PDFium carries."""
+    """Whether PDFium has outlines for the font's glyphs: it is embedded, PDFium draws it with a
+    face of its own, or a font of the machine or the stand-in serves it."""
     return (
         not font
+        or draws_missing_fonts()
         or bool(pdfium_c.FPDFFont_GetIsEmbedded(font))
-        or font_name(font).replace(" ", "").startswith(_LATIN_FAMILIES)
+        or font_name(font).replace(" ", "").startswith(PDFIUM_DRAWS_ITSELF)
     )
 
 
