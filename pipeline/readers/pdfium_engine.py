@@ -12,12 +12,12 @@ become edges as pdfminer classifies them: one segment is a line, a closed axis-a
 four-sided path is a rectangle (four edges), anything else is a curve (an edge between each
 pair of consecutive points; only horizontal and vertical ones are kept).
 
-PDFium drops text objects whose glyphs have no outline, which happens with a CJK font that is
-neither embedded nor installed: such a page comes back marked incomplete. On a machine with no
-CJK font at all (nothing for PDFium to substitute), every page that prints in a CJK font the PDF
-does not embed comes back incomplete: PDFium then drops some of its characters, and the page is
-read by the reference engine, so the facts never depend on the fonts a machine has. It drops whitespace-only
-text objects too: each becomes a space at its start, which is all the word finder needs.
+PDFium drops text objects whose glyphs have no outline, which happens with a font that is
+neither embedded nor on the machine: ``pdfium_fonts`` gives PDFium a stand-in for such faces, so
+it keeps their characters on any machine. Were no stand-in drawn (``draws_missing_fonts``), a page
+printing in a non-embedded font PDFium cannot draw would come back incomplete and be read by the
+reference engine, so the facts never depend on the fonts a machine has. PDFium drops
+whitespace-only text objects too: each becomes a space at its start, which is all the word finder needs.
 """
 
 from __future__ import annotations
