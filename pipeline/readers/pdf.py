@@ -60,12 +60,6 @@ def _cell_text(raw: str | None) -> str:
     return clean_cell(joined)
 
 
-def _inside(word: Word, boxes: list[tuple[float, float, float, float]]) -> bool:
-    x = (word.x0 + word.x1) / 2
-    y = (word.top + word.bottom) / 2
-    return any(x0 - 1 <= x <= x1 + 1 and top - 1 <= y <= bottom + 1 for x0, top, x1, bottom in boxes)
-
-
 def _split_line(line: list[Word]) -> list[tuple[str, float, float]]:
     """Cells of one text line, with their x extent: words separated by a gap wider than
     0.8 of the character size (wider than a space) start a new cell; a gap of a quarter of it
@@ -168,7 +162,7 @@ def _align_unruled(items: list[list]) -> None:
 
 def _text_lines(chars: list[Char], boxes) -> list[tuple[float, float, float, list[tuple[str, float, float]]]]:
     """(top, bottom, x0, cells with x extents) of every line outside the tables."""
-    found = [w for w in words(chars) if not _inside(w, boxes)]
+    found = words(chars, outside=boxes)
     found.sort(key=lambda w: (round(w.top / 3), w.x0))
     lines: list[list[Word]] = []
     for word in found:

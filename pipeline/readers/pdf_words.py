@@ -31,6 +31,9 @@ _AT_ONCE = 50  # characters from which numpy groups words faster than a loop doe
 _LIGATURE_CHARACTERS = frozenset("".join(LIGATURES))  # any character of a ligature pdfplumber spells out
 
 
+Box = tuple[float, float, float, float]  # x0, top, x1, bottom
+
+
 class Word(NamedTuple):
     text: str
     x0: float
@@ -42,27 +45,39 @@ class Word(NamedTuple):
 _new_word = tuple.__new__  # NamedTuple's own __new__ adds a Python call per word
 
 
-def words(chars: Sequence[Char]) -> list[Word]:
+def words(chars: Sequence[Char], outside: Sequence[Box] = ()) -> list[Word]:
+    """The words of the characters; with ``outside`` (boxes: x0, top, x1, bottom), only those
+    whose midpoint stands more than 1 pt outside every box (the words are made of all the
+    characters alike: the boxes only leave some out)."""
     out: list[Word] = []
     for upright, group in itertools.groupby(chars, key=_UPRIGHT):
         group = list(group)
         if upright and len(group) >= _AT_ONCE:
-            out.extend(_upright_words(group))
+            out.extend(_upright_words(group, outside))
             continue
+        found: list[Word] = []
         if upright:
             for line in clusters(group, _TOP, Y_TOLERANCE):
                 line.sort(key=_X0)
-                out.extend([_merge(run) for run in _upright_runs(line)])
-            continue
-        for line in clusters(group, _X0, X_TOLERANCE):
-            line.sort(key=attrgetter("top", "bottom"))
-            out.extend(_line_words(line, False))
+                found.extend([_merge(run) for run in _upright_runs(line)])
+        else:
+            for line in clusters(group, _X0, X_TOLERANCE):
+                line.sort(key=attrgetter("top", "bottom"))
+                found.extend(_line_words(line, False))
+        out.extend([w for w in found if not _inside(w, outside)] if outside else found)
     return out
 
 
-def _upright_words(chars: list[Char]) -> list[Word]:
+def _inside(word: Word, boxes: Sequence[Box]) -> bool:
+    x = (word.x0 + word.x1) / 2
+    y = (word.top + word.bottom) / 2
+    return any(x0 - 1 <= x <= x1 + 1 and top - 1 <= y <= bottom + 1 for x0, top, x1, bottom in boxes)
+
+
+def _upright_words(chars: list[Char], outside: Sequence[Box] = ()) -> list[Word]:
     """The words of upright characters, as ``clusters`` into lines, each line sorted left to right
-    and ``_line_words`` make them, for all lines at once."""
+    and ``_line_words`` make them, for all lines at once; those ``_inside`` a box of ``outside``
+    are left out before they are made (the same test, on all words at once)."""
     texts, x0, top, x1, bottom = list(zip(*chars, strict=True))[:5]
     x0, top, x1, bottom = np.array(x0), np.array(top), np.array(x1), np.array(bottom)
     tops = np.unique(top)  # a line: tops chaining within the tolerance
@@ -100,6 +115,15 @@ def _upright_words(chars: list[Char]) -> list[Word]:
         np.maximum.reduceat(x1[kept], starts),
         np.maximum.reduceat(bottom[kept], starts),
     )
+    if outside:
+        x, y = (bounds[0] + bounds[2]) / 2, (bounds[1] + bounds[3]) / 2
+        inside = np.zeros(len(starts), dtype=bool)
+        for box_x0, box_top, box_x1, box_bottom in outside:
+            inside |= (box_x0 - 1 <= x) & (x <= box_x1 + 1) & (box_top - 1 <= y) & (y <= box_bottom + 1)
+        if inside.any():
+            keep = np.flatnonzero(~inside)
+            ends = np.asarray(ends)[keep].tolist()
+            starts, bounds = starts[keep], tuple(v[keep] for v in bounds)
     return [
         _new_word(Word, ("".join(texts[a:b]), *box))
         for a, b, *box in zip(starts.tolist(), ends, *(v.tolist() for v in bounds), strict=True)
