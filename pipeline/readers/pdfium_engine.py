@@ -24,7 +24,7 @@ from __future__ import annotations
 
 import ctypes
 from functools import cache
-from itertools import pairwise, repeat
+from itertools import pairwise
 from pathlib import Path
 
 import numpy as np
@@ -100,6 +100,7 @@ _char_font_size = ctypes.CFUNCTYPE(ctypes.c_double, _ADDRESS, _INT)(
     ctypes.cast(pdfium_c.FPDFText_GetFontSize, ctypes.c_void_p).value
 )
 _font = Getter(pdfium_c.FPDFTextObj_GetFont, RETURNS_HANDLE, _ADDRESS)
+_object_font_size = Getter(pdfium_c.FPDFTextObj_GetFontSize, WRITES, _ADDRESS, _ADDRESS)
 _page_object = Getter(pdfium_c.FPDFPage_GetObject, RETURNS_HANDLE, _ADDRESS, _INT)
 _form_object_count = Getter(pdfium_c.FPDFFormObj_CountObjects, RETURNS_INT, _ADDRESS)
 _form_object = Getter(pdfium_c.FPDFFormObj_GetObject, RETURNS_HANDLE, _ADDRESS, ctypes.c_ulong)
@@ -464,9 +465,16 @@ def _geometries(raw: int, objects: np.ndarray, index: np.ndarray, device: Matrix
     first_at = index[first]
     matrices = np.zeros(6 * k, dtype=np.float32)
     batch.writes(_char_matrix, raw, matrices, 1, 6, indices=first_at)
-    sizes = list(map(_char_font_size, repeat(raw, k), first_at.tolist()))
+    held = unique != 0  # characters of a text object (all but what PDFium made up)
+    held_sizes = np.zeros(int(held.sum()), dtype=np.float32)  # an object's size: its characters' size
+    batch.writes(_object_font_size, unique[held], held_sizes, 1, 1)
+    sizes = np.zeros(k, dtype=np.float64)
+    sizes[held] = held_sizes
+    sizes = sizes.tolist()
+    for i in np.flatnonzero(~held).tolist():
+        sizes[i] = _char_font_size(raw, int(first_at[i]))
     fonts = np.zeros(k, dtype=np.int64)
-    fonts[unique != 0] = batch.returns(_font, unique[unique != 0])
+    fonts[held] = batch.returns(_font, unique[held])
     fonts = fonts.tolist()
     a, b, c, d = (matrices[i::6].tolist() for i in range(4))
     by_shape: dict[tuple, int] = {}
