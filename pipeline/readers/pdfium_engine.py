@@ -638,13 +638,53 @@ def _edges(kinds: np.ndarray, closes: np.ndarray, xs: np.ndarray, ys: np.ndarray
     numbered = [(p, e) for p, e in zip(path[ranked].tolist(), edges, strict=True) if e is not None]
     rest = np.flatnonzero(~done).tolist()
     if rest:
-        kinds, closes, xs, ys = kinds.tolist(), closes.tolist(), xs.tolist(), ys.tolist()
-        for p in rest:
-            begin, end = int(starts[p]), int(starts[p] + counts[p])
-            for subpath in _subpaths(kinds[begin:end], xs[begin:end], ys[begin:end], closes[begin:end]):
-                numbered.extend((p, e) for e in _subpath_edges(subpath) if e is not None)
+        numbered.extend(_other_paths_edges(rest, kinds, closes, xs, ys, starts, counts))
         numbered.sort(key=lambda item: item[0])  # stable: each path's edges stay in their order
     return [e for _, e in numbered]
+
+
+def _other_paths_edges(paths: list[int], kinds, closes, xs, ys, starts, counts) -> list[tuple[int, dict]]:
+    """(path, edge) of the paths neither a line nor four-sided, in order: each subpath as
+    ``_subpath_edges`` takes it, the edges between consecutive points of curves (most of them)
+    made for all curves at once."""
+    kinds, closes, xs, ys = kinds.tolist(), closes.tolist(), xs.tolist(), ys.tolist()
+    pieces: list[tuple[int, list | range]] = []  # (path, its edges, or its curve pairs' numbers)
+    px: list[float] = []
+    py: list[float] = []
+    qx: list[float] = []
+    qy: list[float] = []
+    for p in paths:
+        begin, end = int(starts[p]), int(starts[p] + counts[p])
+        for subpath in _subpaths(kinds[begin:end], xs[begin:end], ys[begin:end], closes[begin:end]):
+            shape, points = _subpath_shape(subpath)
+            if shape in ("ml", "mlh") or (shape in ("mlllh", "mllll") and _is_rectangle(points)):
+                pieces.append((p, _subpath_edges(subpath)))
+                continue
+            first = len(px)
+            x, y = [point[0] for point in points], [point[1] for point in points]
+            px += x[:-1]
+            py += y[:-1]
+            qx += x[1:]
+            qy += y[1:]
+            pieces.append((p, range(first, len(px))))
+    curves: list[dict | None] = []
+    if px:
+        _, _, orientation, x0, top, x1, bottom = _curve_edges(
+            np.zeros(len(px)), 0, *(np.array(v, dtype=np.float64) for v in (px, py, qx, qy))
+        )
+        curves = [None] * len(px)
+        aligned = np.flatnonzero(orientation != "")
+        for i, edge in zip(
+            aligned.tolist(),
+            make_edges(orientation[aligned].tolist(), *(c[aligned] for c in (x0, top, x1, bottom))),
+            strict=True,
+        ):
+            curves[i] = edge
+    out = []
+    for p, edges in pieces:
+        found = [curves[i] for i in edges] if isinstance(edges, range) else edges
+        out.extend((p, e) for e in found if e is not None)
+    return out
 
 
 def _shaped(kinds, closes, starts, counts, shape) -> np.ndarray:
@@ -697,11 +737,17 @@ def _subpaths(
     return [s for s in subpaths if len(s) > 1]
 
 
-def _subpath_edges(subpath: list[tuple[str, tuple[float, float]]]) -> list[dict | None]:
+def _subpath_shape(subpath: list[tuple[str, tuple[float, float]]]) -> tuple[str, list[tuple[float, float]]]:
+    """(its operators, e.g. "mlllh", its points), a redundant line back to the start left out."""
     shape = "".join(op for op, _ in subpath)
     points = [p for _, p in subpath]
     if len(shape) > 3 and shape[-2:] == "lh" and points[-2] == points[0]:
         shape, points = shape[:-2] + "h", points[:-1]  # a redundant line back to the start
+    return shape, points
+
+
+def _subpath_edges(subpath: list[tuple[str, tuple[float, float]]]) -> list[dict | None]:
+    shape, points = _subpath_shape(subpath)
     if shape in ("ml", "mlh"):
         return [_line_edge(points[0], points[1])]
     if shape in ("mlllh", "mllll") and _is_rectangle(points):
