@@ -31,6 +31,12 @@ _IDEOGRAPH_OF_RADICAL = {
 }
 
 
+# words of characters that no rule of ``clean_cell`` touches (no markup, entity, emphasis, radical
+# or white space), one ASCII space between them, none at either end
+_UNTOUCHED = r"[^\s<&*_\u2e80-\u2fdf]+"
+_ALREADY_CLEAN = re.compile(rf"(?:{_UNTOUCHED}(?: {_UNTOUCHED})*)?")
+
+
 def ideographs(text: str) -> str:
     """The text with each radical that has an ideograph of its shape read as that ideograph."""
     return text.translate(_IDEOGRAPH_OF_RADICAL) if _RADICAL.search(text) else text
@@ -40,6 +46,8 @@ def clean_cell(raw: str | None) -> str:
     """Cell text without markup, entities or runs of white space."""
     if raw is None:
         return ""
+    if _ALREADY_CLEAN.fullmatch(raw):
+        return raw  # what most cells are: none of the rules below would change a character
     # a tag inside a number (56. <b>4</b> 6) splits it: close the spaces around the tag first
     raw = _TAG_IN_NUMBER.sub(r"\1", raw)
     text = html.unescape(_TAG.sub("", raw))

@@ -49,3 +49,21 @@ def test_radicals_standing_for_ideographs_are_read_as_the_ideographs():
     """Word processors' fonts map some ideographs to Kangxi radicals of the same shape (能力 as 能⼒)."""
     assert clean_cell("能⼒提升 ⽀出") == "能力提升 支出"
     assert clean_cell("⺠") == "⺠"  # a radical without an ideograph of its own stays
+
+
+@pytest.mark.parametrize(
+    ("raw", "clean"),
+    [
+        ("一般公共预算拨款收入 1,234.56", "一般公共预算拨款收入 1,234.56"),  # already clean: as it is
+        ("", ""),
+        (" 收入  总计\u3000", "收入 总计"),
+        ("\u00a0\t12\n", "12"),
+        ("56. <b>4</b> 6", "56.46"),
+        ("A&amp;B", "A&B"),
+        ("**合计**", "合计"),
+        ("项目_1", "项目_1"),
+        ("⼈员经费", "人员经费"),
+    ],
+)
+def test_clean_cell_keeps_clean_text_and_cleans_the_rest(raw, clean):
+    assert clean_cell(raw) == clean
