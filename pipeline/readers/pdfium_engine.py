@@ -206,23 +206,20 @@ def read_page(page: pdfium.PdfPage, number: int) -> PageContent:
         chars = page_chars(textpage, device, to_page)
     finally:
         textpage.close()
-    edges, blanks, complete = [], [], True
+    edges, blank_runs, complete = [], [], True
     page_address = ctypes.cast(page.raw, ctypes.c_void_p).value
     for parent, texts, paths in _object_runs(
         page_address, pdfium_c.FPDFPage_CountObjects(page.raw), _page_object, _IDENTITY
     ):
         if paths:
             edges.extend(_paths_edges(paths, parent, to_page))
-        for obj in _blank(texts):
-            font = ctypes.cast(_font.call(obj), pdfium_c.FPDF_FONT)
-            if _draws_glyphs(font):
-                blanks.append((obj, font, multiply(_matrix(obj), parent)))
-            else:
-                complete = False
+        blank = _blank(texts)
+        if blank:
+            blank_runs.append((parent, blank))
         if complete and texts and not draws_missing_fonts():
             complete = all(_draws_glyphs(ctypes.cast(_font.call(obj), pdfium_c.FPDF_FONT)) for obj in texts)
-    spaces = _spaces(blanks, device, to_page) if blanks else []
-    return PageContent(number, on_grid(width), on_grid(height), chars + spaces, edges, complete)
+    spaces, drawn = _spaces(blank_runs, device, to_page) if blank_runs else ([], True)
+    return PageContent(number, on_grid(width), on_grid(height), chars + spaces, edges, complete and drawn)
 
 
 def _matrix(obj: int) -> Matrix:
@@ -323,19 +320,40 @@ def _draws_glyphs(font) -> bool:
     )
 
 
-def _spaces(blanks: list[tuple[int, object, Matrix]], device: Matrix, to_page: Matrix) -> list[Char]:
-    """A space at the start of each blank text object (object, font, matrix): PDFium leaves
-    whitespace-only objects out of its text page; a space still separates the words either
-    side. Its width is not known: 0."""
-    geometries, size = [], ctypes.c_float()
-    for obj, font, matrix in blanks:
-        pdfium_c.FPDFTextObj_GetFontSize(ctypes.cast(obj, pdfium_c.FPDF_PAGEOBJECT), size)
-        name = font_name(font) if font else ""
-        descent = _descent(font, name) * size.value / 1000
-        geometries.append(_TextGeometry(matrix[:4], size.value, descent, name, device, to_page))
-    ox, oy = (np.array([matrix[i] for _, _, matrix in blanks]) for i in (4, 5))
-    n = len(blanks)
-    return _boxes([" "] * n, geometries, np.arange(n), ox, oy, np.zeros(n), to_page)
+def _spaces(blank_runs: list[tuple[Matrix, list[int]]], device: Matrix, to_page: Matrix) -> tuple[list[Char], bool]:
+    """(a space at the start of each blank text object, whether every one is whitespace) of the
+    blank objects of each run (matrix of their form, objects). PDFium leaves whitespace-only
+    objects out of its text page; a space still separates the words either side. Its width is
+    not known: 0. A blank object in a font PDFium cannot draw may have lost its characters
+    instead: it makes no space, and the page is not read in full. Each question is asked for
+    all the objects at once; objects of one matrix, size and font share a geometry."""
+    objects = [obj for _, run in blank_runs for obj in run]
+    parents = [parent for parent, run in blank_runs for _ in run]
+    fonts = batch.returns(_font, objects).tolist()
+    drawn = {font: _draws_glyphs(ctypes.cast(font, pdfium_c.FPDF_FONT)) for font in set(fonts)}
+    kept = [i for i, font in enumerate(fonts) if drawn[font]]
+    whitespace = len(kept) == len(objects)
+    if not whitespace:
+        objects, parents, fonts = ([column[i] for i in kept] for column in (objects, parents, fonts))
+    n = len(objects)
+    if not n:
+        return [], whitespace
+    sizes = np.zeros(n, dtype=np.float32)
+    batch.writes(_object_font_size, objects, sizes, 1, 1)
+    matrices = np.zeros(6 * n, dtype=np.float32)
+    batch.writes(_object_matrix, objects, matrices, 1, 6)
+    own = tuple(matrices[i::6].astype(np.float64) for i in range(6))
+    a, b, c, d, ox, oy = multiply(own, tuple(np.array([parent[i] for parent in parents]) for i in range(6)))
+    by_shape: dict[tuple, int] = {}
+    shapes = zip(a.tolist(), b.tolist(), c.tolist(), d.tolist(), sizes.astype(np.float64).tolist(), fonts, strict=True)
+    which = np.array([by_shape.setdefault(shape, len(by_shape)) for shape in shapes], dtype=np.intp)
+    geometries = []
+    for a, b, c, d, size, font in by_shape:
+        handle = ctypes.cast(font, pdfium_c.FPDF_FONT) if font else None
+        name = font_name(handle) if handle else ""
+        descent = _descent(handle, name) * size / 1000
+        geometries.append(_TextGeometry((a, b, c, d), size, descent, name, device, to_page))
+    return _boxes([" "] * n, geometries, which, ox, oy, np.zeros(n), to_page), whitespace
 
 
 class _TextGeometry:
