@@ -524,21 +524,14 @@ def _advances(raw, geometries, indices, objects, which, ox, oy, left, bottom, ri
     inside = (np.abs(across) < 0.01) & (along > 0) & (along < advance[followed] - 0.001)
     candidates, along = followed[inside], along[inside]
     if len(candidates):
-        tight = np.array([_tight_box(raw, indices[i]) for i in candidates.tolist()]).reshape(-1, 4)
-        t_left, t_bottom, t_right, t_top = tight.T
+        tight = np.zeros(4 * len(candidates), dtype=np.float64)  # each tight box: left, right, bottom, top
+        batch.writes(_char_box, raw, tight, 4, 4, indices=np.asarray(indices, dtype=np.int64)[candidates])
+        t_left, t_right, t_bottom, t_top = tight.reshape(-1, 4).T
         of_candidates = {name: column[candidates] for name, column in g.items()}
         reach = _right(of_candidates, ox[candidates], oy[candidates], t_left, t_bottom, t_right, t_top)
         overhangs = (t_right > t_left) & (reach >= advance[candidates] - 0.001)
         advance[candidates[overhangs]] = along[overhangs]
     return advance
-
-
-def _tight_box(raw: int, index: int) -> tuple[float, float, float, float]:
-    """The character's tight box (its glyph's ink) in user space: left, bottom, right, top."""
-    out = _Out(ctypes.c_double, 4)
-    _char_box.call(raw, index, *out.addresses)
-    left, right, bottom, top = out.values
-    return left, bottom, right, top
 
 
 def _object_runs(
