@@ -462,3 +462,38 @@ def test_both_engines_read_the_same_characters_and_edges(tmp_path):
             assert len(overhanging) <= len(plumber_chars) // 100 and all(p[4] > q[4] for p, q in overhanging)
             edge = lambda e: (e["orientation"], e["x0"], e["top"], e["x1"], e["bottom"])  # noqa: E731
             assert sorted(map(edge, a.edges)) == sorted(map(edge, b.edges))
+
+
+def test_edges_of_curves_lines_and_closed_subpaths_are_pdfplumbers(tmp_path):
+    """Paths that are neither one line nor one four-sided figure: subpaths of curves (of whose
+    three points only the last counts), lines and closes, a redundant line back to the start,
+    a rectangle drawn as lines inside a longer path: the edges pdfplumber finds."""
+
+    def draw(c):
+        path = c.beginPath()
+        path.moveTo(100, 700)
+        path.curveTo(150, 750, 200, 750, 250, 700)  # a curve ending level with its start
+        path.lineTo(250, 600)
+        path.lineTo(100, 600)
+        path.close()
+        path.moveTo(300, 500)  # a rectangle of lines, closed by a redundant line back to the start
+        for x, y in ((400, 500), (400, 450), (300, 450), (300, 500)):
+            path.lineTo(x, y)
+        path.close()
+        path.moveTo(120, 400)  # a line as a subpath of its own
+        path.lineTo(320, 400)
+        path.moveTo(50, 300)  # a staircase of curves and lines
+        path.curveTo(60, 310, 70, 320, 80, 300)
+        path.lineTo(80, 250)
+        path.curveTo(90, 260, 100, 240, 150, 250)
+        path.lineTo(150, 200)
+        c.drawPath(path, stroke=1, fill=0)
+        c.drawString(100, 150, "text")
+
+    pdf = _pdf(tmp_path / "curves.pdf", draw)
+    data = pdf.read_bytes()
+    with PdfiumDocument(pdf, data) as pdfium, PdfplumberDocument(pdf, data) as plumber_doc:
+        ours, theirs = pdfium.read_page(1).edges, plumber_doc.read_page(1).edges
+    edge = lambda e: (e["orientation"], e["x0"], e["top"], e["x1"], e["bottom"])  # noqa: E731
+    assert len(ours) >= 10
+    assert sorted(map(edge, ours)) == sorted(map(edge, theirs))

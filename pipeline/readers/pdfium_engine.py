@@ -24,7 +24,6 @@ from __future__ import annotations
 
 import ctypes
 from functools import cache
-from itertools import pairwise
 from pathlib import Path
 
 import numpy as np
@@ -34,7 +33,7 @@ import pypdfium2.raw as pdfium_c
 from pipeline.intermediate import UnreadableDocument
 from pipeline.readers import pdfium_batch as batch
 from pipeline.readers import pdfium_fonts
-from pipeline.readers.pdf_page import Char, EngineDocument, PageContent, make_chars, make_edge, make_edges, on_grid
+from pipeline.readers.pdf_page import Char, EngineDocument, PageContent, make_chars, make_edges, on_grid
 from pipeline.readers.pdfium_batch import RETURNS_HANDLE, RETURNS_INT, RETURNS_UNSIGNED, WRITES, Getter
 from pipeline.readers.pdfium_fonts import PDFIUM_DRAWS_ITSELF
 
@@ -601,7 +600,7 @@ _FOUR_SIDED = ((_MOVETO, _LINETO, _LINETO, _LINETO, _LINETO), (False, False, Fal
 def _edges(kinds: np.ndarray, closes: np.ndarray, xs: np.ndarray, ys: np.ndarray, counts: np.ndarray) -> list[dict]:
     """The edges of paths (``counts``: the number of segments of each) from their segments' kinds,
     close marks and end points on the page, in path order. Lines and four-sided paths are done
-    for all at once, exactly as ``_subpath_edges`` does them; other paths one by one."""
+    for all at once, exactly as ``_other_paths_edges`` does them; the other paths there."""
     starts = np.cumsum(counts) - counts
     found = []  # (path, order within the path, orientation, x0, top, x1, bottom) of the shapes done at once
     line = _shaped(kinds, closes, starts, counts, _LINE)
@@ -655,47 +654,102 @@ def _edges(kinds: np.ndarray, closes: np.ndarray, xs: np.ndarray, ys: np.ndarray
 
 
 def _other_paths_edges(paths: list[int], kinds, closes, xs, ys, starts, counts) -> list[tuple[int, dict]]:
-    """(path, edge) of the paths neither a line nor four-sided, in order: each subpath as
-    ``_subpath_edges`` takes it, the edges between consecutive points of curves (most of them)
-    made for all curves at once."""
-    kinds, closes, xs, ys = kinds.tolist(), closes.tolist(), xs.tolist(), ys.tolist()
-    pieces: list[tuple[int, list | range]] = []  # (path, its edges, or its curve pairs' numbers)
-    px: list[float] = []
-    py: list[float] = []
-    qx: list[float] = []
-    qy: list[float] = []
-    for p in paths:
-        begin, end = int(starts[p]), int(starts[p] + counts[p])
-        for subpath in _subpaths(kinds[begin:end], xs[begin:end], ys[begin:end], closes[begin:end]):
-            shape, points = _subpath_shape(subpath)
-            if shape in ("ml", "mlh") or (shape in ("mlllh", "mllll") and _is_rectangle(points)):
-                pieces.append((p, _subpath_edges(subpath)))
-                continue
-            first = len(px)
-            x, y = [point[0] for point in points], [point[1] for point in points]
-            px += x[:-1]
-            py += y[:-1]
-            qx += x[1:]
-            qy += y[1:]
-            pieces.append((p, range(first, len(px))))
-    curves: list[dict | None] = []
-    if px:
-        _, _, orientation, x0, top, x1, bottom = _curve_edges(
-            np.zeros(len(px)), 0, *(np.array(v, dtype=np.float64) for v in (px, py, qx, qy))
+    """(path, edge) of the paths neither a line nor four-sided, in order, for all of them at once.
+
+    Each path is cut into subpaths as pdfminer cuts it: a subpath starts at a move (or at the
+    path's first segment) and holds its points as (operator, point): "m" the start, "l" a line's
+    end, "c" a curve's end (of each curve's three points pdfminer keeps the third, counting from
+    the subpath's start), and "h" back to the subpath's first point after each segment marked as
+    closing it; a subpath of one point draws nothing. A last line back to the start before an
+    "h" is redundant: it goes, and its "l" becomes the "h". Then a subpath "ml" or "mlh" is a
+    line (horizontal when flat, else vertical), "mlllh" or "mllll" with sides along the axes a
+    rectangle (its four sides), and anything else a curve: an edge between each pair of
+    consecutive points that share an x (vertical) or a y (horizontal)."""
+    paths = np.asarray(paths, dtype=np.intp)
+    n_of = counts[paths]
+    within = np.arange(int(n_of.sum())) - np.repeat(np.cumsum(n_of) - n_of, n_of)
+    segment = np.repeat(starts[paths], n_of) + within
+    owner = np.repeat(paths, n_of)
+    kind, closed, x, y = kinds[segment], closes[segment], xs[segment], ys[segment]
+    start = (within == 0) | (kind == _MOVETO)
+    subpath = np.cumsum(start) - 1
+    first = np.flatnonzero(start)  # each subpath's first segment
+    curve = (kind == _BEZIERTO) & ~start
+    curves_so_far = np.cumsum(curve)
+    curves_so_far -= (curves_so_far - curve)[first][subpath]  # counted from the subpath's start
+    kept = np.flatnonzero(~curve | (curves_so_far % 3 == 0))
+    # the points: each kept segment's end, then its subpath's first point where it closes it
+    closing = closed[kept].astype(np.intp)
+    at = np.repeat(kept, 1 + closing)
+    is_h = np.zeros(len(at), dtype=bool)
+    is_h[np.cumsum(1 + closing)[closing == 1] - 1] = True
+    op = np.where(is_h, "h", np.where(start[at], "m", np.where(kind[at] == _BEZIERTO, "c", "l")))
+    point_sub = subpath[at]
+    px = np.where(is_h, x[first][point_sub], x[at])
+    py = np.where(is_h, y[first][point_sub], y[at])
+    size = np.bincount(point_sub, minlength=len(first))
+    begin = np.cumsum(size) - size
+    # the redundant last line back to the start
+    last = begin + size - 1
+    long = np.flatnonzero(size > 3)
+    redundant = long[
+        (op[last[long]] == "h")
+        & (op[last[long] - 1] == "l")
+        & (px[last[long] - 1] == px[begin[long]])
+        & (py[last[long] - 1] == py[begin[long]])
+    ]
+    keep_point = np.ones(len(at), dtype=bool)
+    keep_point[last[redundant]] = False
+    op[last[redundant] - 1] = "h"
+    size[redundant] -= 1
+    # the shapes: lines and rectangles by their operators, the rest curves
+    shapes = {}
+    for s in np.flatnonzero((size >= 2) & (size <= 5)).tolist():
+        ops = "".join(op[begin[s] : begin[s] + size[s]].tolist())
+        if ops in ("ml", "mlh"):
+            shapes[s] = "line"
+        elif ops in ("mlllh", "mllll"):
+            b = begin[s]
+            (x0, x1, x2, x3, x4), (y0, y1, y2, y3, y4) = px[b : b + 5].tolist(), py[b : b + 5].tolist()
+            if (x4, y4) == (x0, y0) and (
+                (x0 == x1 and y1 == y2 and x2 == x3 and y3 == y0) or (y0 == y1 and x1 == x2 and y2 == y3 and x3 == x0)
+            ):
+                shapes[s] = "rectangle"
+    rows = []  # (subpath, order within it, orientation, x0, top, x1, bottom) of each edge made
+    lines = np.array([s for s, shape in shapes.items() if shape == "line"], dtype=np.intp)
+    if len(lines):
+        p, q = begin[lines], begin[lines] + 1
+        x0, x1 = _sorted_pair(px[p], px[q])
+        top, bottom = _sorted_pair(py[p], py[q])
+        rows.append((lines, np.zeros(len(lines)), np.where(top == bottom, "h", "v"), x0, top, x1, bottom))
+    rectangles = np.array([s for s, shape in shapes.items() if shape == "rectangle"], dtype=np.intp)
+    if len(rectangles):
+        p, q = begin[rectangles], begin[rectangles] + 2
+        x0, x1 = _sorted_pair(px[p], px[q])
+        top, bottom = _sorted_pair(py[p], py[q])
+        sides = (
+            ("h", x0, top, x1, top),
+            ("h", x0, bottom, x1, bottom),
+            ("v", x0, top, x0, bottom),
+            ("v", x1, top, x1, bottom),
         )
-        curves = [None] * len(px)
-        aligned = np.flatnonzero(orientation != "")
-        for i, edge in zip(
-            aligned.tolist(),
-            make_edges(orientation[aligned].tolist(), *(c[aligned] for c in (x0, top, x1, bottom))),
-            strict=True,
-        ):
-            curves[i] = edge
-    out = []
-    for p, edges in pieces:
-        found = [curves[i] for i in edges] if isinstance(edges, range) else edges
-        out.extend((p, e) for e in found if e is not None)
-    return out
+        for order, (orientation, a, b, c, d) in enumerate(sides):
+            rows.append(
+                (rectangles, np.full(len(rectangles), order), np.full(len(rectangles), orientation), a, b, c, d)
+            )
+    is_curve = size >= 2
+    is_curve[list(shapes)] = False
+    points = np.flatnonzero(keep_point)
+    pair = points[:-1][(point_sub[points[:-1]] == point_sub[points[1:]]) & is_curve[point_sub[points[:-1]]]]
+    following = points[np.searchsorted(points, pair) + 1]
+    rows.append(_curve_edges(point_sub[pair], np.arange(len(pair)), px[pair], py[pair], px[following], py[following]))
+    sub, order, orientation, x0, top, x1, bottom = (np.concatenate(column) for column in zip(*rows, strict=True))
+    aligned = orientation != ""
+    sub, order, orientation, x0, top, x1, bottom = (c[aligned] for c in (sub, order, orientation, x0, top, x1, bottom))
+    ranked = np.lexsort((order, sub))
+    edges = make_edges(orientation[ranked].tolist(), *(c[ranked] for c in (x0, top, x1, bottom)))
+    path_of = owner[first][sub[ranked]].tolist()
+    return [(p, e) for p, e in zip(path_of, edges, strict=True) if e is not None]
 
 
 def _shaped(kinds, closes, starts, counts, shape) -> np.ndarray:
@@ -716,85 +770,9 @@ def _sorted_pair(a: np.ndarray, b: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
 
 
 def _curve_edges(paths, order, px, py, qx, qy):
-    """``_curve_edge`` for each pair of points: vertical where x is the same, horizontal where y
+    """The edge of a curve between each pair of points: vertical where x is the same, horizontal where y
     is (orientation "" for neither: no edge)."""
     x0, x1 = _sorted_pair(px, qx)
     top, bottom = _sorted_pair(py, qy)
     orientation = np.where(px == qx, "v", np.where(py == qy, "h", ""))
     return paths, np.full(len(paths), order), orientation, x0, top, x1, bottom
-
-
-def _subpaths(
-    kinds: list[int], xs: list[float], ys: list[float], closes: list[int]
-) -> list[list[tuple[str, tuple[float, float]]]]:
-    """The path (its segments' kinds, end points in page coordinates and close marks) as
-    pdfminer sees it: subpaths of (operator, end point), a close as "h"."""
-    subpaths: list[list[tuple[str, tuple[float, float]]]] = []
-    bezier = 0
-    for kind, x, y, close in zip(kinds, xs, ys, closes, strict=True):
-        point = (x, y)
-        if kind == _MOVETO or not subpaths:
-            subpaths.append([("m", point)])
-            bezier = 0
-        elif kind == _BEZIERTO:
-            bezier += 1
-            if bezier % 3:
-                continue  # a control point: pdfminer keeps only the curve's end point
-            subpaths[-1].append(("c", point))
-        else:
-            subpaths[-1].append(("l", point))
-        if close:
-            subpaths[-1].append(("h", subpaths[-1][0][1]))
-    return [s for s in subpaths if len(s) > 1]
-
-
-def _subpath_shape(subpath: list[tuple[str, tuple[float, float]]]) -> tuple[str, list[tuple[float, float]]]:
-    """(its operators, e.g. "mlllh", its points), a redundant line back to the start left out."""
-    shape = "".join(op for op, _ in subpath)
-    points = [p for _, p in subpath]
-    if len(shape) > 3 and shape[-2:] == "lh" and points[-2] == points[0]:
-        shape, points = shape[:-2] + "h", points[:-1]  # a redundant line back to the start
-    return shape, points
-
-
-def _subpath_edges(subpath: list[tuple[str, tuple[float, float]]]) -> list[dict | None]:
-    shape, points = _subpath_shape(subpath)
-    if shape in ("ml", "mlh"):
-        return [_line_edge(points[0], points[1])]
-    if shape in ("mlllh", "mllll") and _is_rectangle(points):
-        return _rectangle_edges(points[0], points[2])
-    return [_curve_edge(p, q) for p, q in pairwise(points)]
-
-
-def _is_rectangle(points) -> bool:
-    (x0, y0), (x1, y1), (x2, y2), (x3, y3), last = points
-    return last == points[0] and (
-        (x0 == x1 and y1 == y2 and x2 == x3 and y3 == y0) or (y0 == y1 and x1 == x2 and y2 == y3 and x3 == x0)
-    )
-
-
-def _line_edge(p, q) -> dict | None:
-    x0, x1 = sorted((p[0], q[0]))
-    top, bottom = sorted((p[1], q[1]))
-    # pdfplumber: a line is horizontal when flat, otherwise vertical (even a slanted one)
-    return make_edge("h" if top == bottom else "v", x0, top, x1, bottom)
-
-
-def _rectangle_edges(p, q) -> list[dict | None]:
-    x0, x1 = sorted((p[0], q[0]))
-    top, bottom = sorted((p[1], q[1]))
-    return [
-        make_edge("h", x0, top, x1, top),
-        make_edge("h", x0, bottom, x1, bottom),
-        make_edge("v", x0, top, x0, bottom),
-        make_edge("v", x1, top, x1, bottom),
-    ]
-
-
-def _curve_edge(p, q) -> dict | None:
-    orientation = "v" if p[0] == q[0] else "h" if p[1] == q[1] else None
-    if orientation is None:
-        return None
-    x0, x1 = sorted((p[0], q[0]))
-    top, bottom = sorted((p[1], q[1]))
-    return make_edge(orientation, x0, top, x1, bottom)
