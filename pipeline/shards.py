@@ -25,9 +25,10 @@ from pathlib import Path
 
 from pebble import ProcessExpired, ProcessPool
 
-from pipeline.config import DOCUMENT_MAX_SECONDS, OCR_DOCUMENT_SECONDS, SHARDS, TEXT_MAX_BYTES, WORKER_MEMORY
+from pipeline.config import DOCUMENT_MAX_SECONDS, OCR_DOCUMENT_SECONDS, TEXT_MAX_BYTES, WORKER_MEMORY
 from pipeline.progress import ProgressFile, progress_folder
 from pipeline.readers import ocr
+from pipeline.rebuild import plan_shard, shard_db
 from pipeline.stage import not_read_document, stage_document
 from pipeline.warehouse import connect_build, remove_documents, staged_hashes, write_staged
 
@@ -36,40 +37,6 @@ AHEAD_PER_WORKER = 16  # documents parsed ahead of the writer, per worker
 POOL_FROM = 20  # below that many documents, starting a second worker costs more than it saves
 TASKS_PER_WORKER = 100  # a worker is replaced after so many documents: what it holds never nears its memory cap
 WATCH_SECONDS = 0.5  # how often the shard looks at its workers' clocks
-
-
-def shard_of(sha256: str) -> int:
-    return int(sha256[:8], 16) % SHARDS
-
-
-def shard_db(build_dir: Path, index: int) -> Path:
-    return build_dir / f"parse_shard_{index}.duckdb"
-
-
-@dataclass(frozen=True)
-class ShardPlan:
-    """What one shard must do: documents to parse, file names whose rows go."""
-
-    to_parse: list[dict]
-    removed: list[str]
-    documents: int
-
-
-def plan_shard(index: int, raw_files: list[dict], staged: dict[str, str]) -> ShardPlan:
-    """The shard's raw files (by content hash) against what it has staged (file name → sha256).
-
-    A file is parsed when it is new or changed, and also when a removed file had its content: it
-    was staged as that file's ``duplicate`` and now stands for the content itself, as it would
-    in a build from scratch."""
-    mine = [f for f in raw_files if shard_of(f["sha256"]) == index]
-    present = {f["file_name"] for f in mine}
-    removed = sorted(set(staged) - present)
-    removed_content = {staged[name] for name in removed}
-    return ShardPlan(
-        to_parse=[f for f in mine if staged.get(f["file_name"]) != f["sha256"] or f["sha256"] in removed_content],
-        removed=removed,
-        documents=len(mine),
-    )
 
 
 def pool_size(workers: int, documents: int) -> int:

@@ -11,7 +11,8 @@ import duckdb
 import pytest
 
 from pipeline import rebuild
-from pipeline.shards import plan_shard, pool_size, shard_of
+from pipeline.rebuild import plan_shard, shard_of
+from pipeline.shards import pool_size
 
 REPO = Path(__file__).resolve().parent.parent
 
@@ -163,3 +164,9 @@ def test_a_byte_code_cache_in_the_dbt_project_is_not_a_change(monkeypatch, tmp_p
     assert rebuild.dbt_project_fingerprint() == before
     (project / "macros" / "a.sql").write_text("select 2\n")
     assert rebuild.dbt_project_fingerprint() != before
+
+
+def test_the_manifest_a_night_with_nothing_new_checks_is_the_one_dagster_dbt_loads():
+    from pipeline.defs.dbt import dbt_project
+
+    assert dbt_project.manifest_path == rebuild.MANIFEST

@@ -25,7 +25,8 @@ from pipeline import readers
 from pipeline.defs.ingest import raw_files_sensor
 from pipeline.defs.resources import BuildPaths
 from pipeline.discover import discover_raw_files, raw_folder_fingerprint
-from pipeline.shards import parse_shard, shard_db, shard_of
+from pipeline.rebuild import shard_db, shard_of
+from pipeline.shards import parse_shard
 from pipeline.stage import stage_document
 from pipeline.warehouse import connect_build, publish
 from tests.conftest import RAW, REPO
