@@ -9,6 +9,7 @@ from __future__ import annotations
 import html
 import re
 from decimal import Decimal, InvalidOperation
+from functools import lru_cache
 
 _TAG = re.compile(r"<[^>]{0,200}>")
 _TAG_IN_NUMBER = re.compile(r"(?<=[\d.,])\s*((?:<[^>]{0,200}>)+)\s*(?=[\d.,])")
@@ -22,15 +23,29 @@ _NUMBER = re.compile(r"^[-−–]?\(?[-−–]?(?:\d{1,3}(?:[,，]\d{3})+|\d+)(?
 _FULLWIDTH = str.maketrans("０１２３４５６７８９，．：％－", "0123456789,.:%-")
 
 
+# A document repeats most of its cell texts (codes, amounts, headers) and a corpus repeats them
+# across documents: texts up to this long are cleaned and parsed once per worker process, longer
+# ones (running prose) are rarely seen twice and are not kept.
+_MEMO_CHARS = 256
+_MEMO_ENTRIES = 1 << 16
+
+
 def clean_cell(raw: str | None) -> str:
     """Cell text without markup, entities or runs of white space."""
     if raw is None:
         return ""
+    return _clean_cell_kept(raw) if len(raw) <= _MEMO_CHARS else _clean_cell(raw)
+
+
+def _clean_cell(raw: str) -> str:
     # a tag inside a number (56. <b>4</b> 6) splits it: close the spaces around the tag first
     raw = _TAG_IN_NUMBER.sub(r"\1", raw)
     text = html.unescape(_TAG.sub("", raw))
     text = _MARKDOWN_EMPHASIS.sub("", text)
     return _SPACE.sub(" ", text).strip()
+
+
+_clean_cell_kept = lru_cache(maxsize=_MEMO_ENTRIES)(_clean_cell)
 
 
 def compact_label(text: str) -> str:
@@ -47,6 +62,10 @@ def parse_amount(text: str | None) -> Decimal | None:
     """The number a cell states, or None for a blank or non-numeric cell."""
     if text is None:
         return None
+    return _parse_amount_kept(text) if len(text) <= _MEMO_CHARS else _parse_amount(text)
+
+
+def _parse_amount(text: str) -> Decimal | None:
     cleaned = clean_cell(text).translate(_FULLWIDTH)
     if re.search(r"\d\s+\d", cleaned):
         return None  # digits split by a bare space are OCR debris ("4 20"), not a number
@@ -62,6 +81,9 @@ def parse_amount(text: str | None) -> Decimal | None:
     except InvalidOperation:
         return None
     return -value if negative else value
+
+
+_parse_amount_kept = lru_cache(maxsize=_MEMO_ENTRIES)(_parse_amount)  # a Decimal is immutable: safe to share
 
 
 def is_amount(text: str | None) -> bool:
