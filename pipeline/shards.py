@@ -32,7 +32,7 @@ from pipeline.rebuild import plan_shard, shard_db
 from pipeline.stage import not_read_document, stage_document
 from pipeline.warehouse import connect_build, remove_documents, staged_hashes, write_staged
 
-BATCH = 50  # documents written per transaction
+BATCH = 200  # documents written per transaction (each table one insert of one chunk)
 AHEAD_PER_WORKER = 16  # documents parsed ahead of the writer, per worker
 POOL_FROM = 20  # below that many documents, starting a second worker costs more than it saves
 TASKS_PER_WORKER = 100  # a worker is replaced after so many documents: what it holds never nears its memory cap

@@ -185,7 +185,7 @@ def write_staged(con: duckdb.DuckDBPyConnection, batch: list[tuple[StagedDocumen
                     frames[table].append(frame)
         for table, parts in frames.items():
             if parts:
-                con.register("incoming", pl.concat(parts).to_arrow())
+                con.register("incoming", pl.concat(parts, rechunk=True).to_arrow())  # one chunk: one scan
                 run(con, f"insert into {STAGING}.{table} by name select * from incoming")
                 con.unregister("incoming")
         run(con, "commit")
