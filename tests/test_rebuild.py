@@ -12,7 +12,7 @@ import pytest
 
 from pipeline import rebuild
 from pipeline.rebuild import plan_shard, shard_of
-from pipeline.shards import pool_size
+from pipeline.shards import DOCUMENTS_PER_TASK, SMALL_FILE_BYTES, pool_size, worker_tasks
 
 REPO = Path(__file__).resolve().parent.parent
 
@@ -119,6 +119,14 @@ def test_a_pool_only_where_it_pays():
     assert pool_size(workers=4, documents=5) == 1
     assert pool_size(workers=4, documents=100) == 4
     assert pool_size(workers=1, documents=100) == 1
+
+
+def test_small_files_go_to_a_worker_several_to_a_task_and_large_ones_alone():
+    sizes = [100] * (DOCUMENTS_PER_TASK + 2) + [SMALL_FILE_BYTES + 1] + [100] * 2 + [SMALL_FILE_BYTES + 1]
+    tasks = worker_tasks([{"size_bytes": size} for size in sizes])
+    n = DOCUMENTS_PER_TASK
+    assert tasks == [list(range(n)), [n, n + 1], [n + 2], [n + 3, n + 4], [n + 5]]
+    assert worker_tasks([]) == []
 
 
 @pytest.mark.skipif(not (REPO / ".git").exists(), reason="needs the git checkout to clone")
