@@ -197,7 +197,8 @@ def vanished_file(raw: Path, warehouse: Path) -> None:
     code = f"""
 from pathlib import Path
 from pipeline.discover import discover_raw_files
-from pipeline.shards import parse_shard, shard_of
+from pipeline.rebuild import shard_of
+from pipeline.shards import parse_shard
 raw = Path({str(raw)!r}); build = Path({str(warehouse.parent / ".build")!r})
 (raw / "gone.txt").write_bytes((raw / {GOOD.name!r}).read_bytes() + b"\\n")
 files = discover_raw_files(raw, build)

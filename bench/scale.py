@@ -45,8 +45,10 @@ def _build(raw: Path, warehouse: Path, workers: int | None = None) -> tuple[floa
         ),
         *command,
     ]
+    # the venv's `budget` imports this checkout's code, whichever checkout the venv was installed from
+    env = {**os.environ, "PYTHONPATH": os.pathsep.join(filter(None, [str(REPO), os.environ.get("PYTHONPATH")]))}
     start = time.perf_counter()
-    result = subprocess.run(wrapper, capture_output=True, text=True)
+    result = subprocess.run(wrapper, capture_output=True, text=True, env=env)
     elapsed = time.perf_counter() - start
     if result.returncode != 0:
         raise SystemExit(f"build of {raw} failed: {result.stderr[-2000:]}")

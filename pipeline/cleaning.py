@@ -10,6 +10,7 @@ import html
 import re
 import unicodedata
 from decimal import Decimal, InvalidOperation
+from functools import lru_cache
 
 _TAG = re.compile(r"<[^>]{0,200}>")
 _TAG_IN_NUMBER = re.compile(r"(?<=[\d.,])\s*((?:<[^>]{0,200}>)+)\s*(?=[\d.,])")
@@ -42,17 +43,31 @@ def ideographs(text: str) -> str:
     return text.translate(_IDEOGRAPH_OF_RADICAL) if _RADICAL.search(text) else text
 
 
+# A document repeats most of its cell texts (codes, amounts, headers) and a corpus repeats them
+# across documents: texts up to this long are cleaned and parsed once per worker process, longer
+# ones (running prose) are rarely seen twice and are not kept.
+_MEMO_CHARS = 256
+_MEMO_ENTRIES = 1 << 16
+
+
 def clean_cell(raw: str | None) -> str:
     """Cell text without markup, entities or runs of white space."""
     if raw is None:
         return ""
     if _ALREADY_CLEAN.fullmatch(raw):
         return raw  # what most cells are: none of the rules below would change a character
+    return _clean_cell_kept(raw) if len(raw) <= _MEMO_CHARS else _clean_cell(raw)
+
+
+def _clean_cell(raw: str) -> str:
     # a tag inside a number (56. <b>4</b> 6) splits it: close the spaces around the tag first
     raw = _TAG_IN_NUMBER.sub(r"\1", raw)
     text = html.unescape(_TAG.sub("", raw))
     text = ideographs(_MARKDOWN_EMPHASIS.sub("", text))
     return _SPACE.sub(" ", text).strip()
+
+
+_clean_cell_kept = lru_cache(maxsize=_MEMO_ENTRIES)(_clean_cell)
 
 
 def compact_label(text: str) -> str:
@@ -69,6 +84,10 @@ def parse_amount(text: str | None) -> Decimal | None:
     """The number a cell states, or None for a blank or non-numeric cell."""
     if text is None:
         return None
+    return _parse_amount_kept(text) if len(text) <= _MEMO_CHARS else _parse_amount(text)
+
+
+def _parse_amount(text: str) -> Decimal | None:
     cleaned = clean_cell(text).translate(_FULLWIDTH)
     if re.search(r"\d\s+\d", cleaned):
         return None  # digits split by a bare space are OCR debris ("4 20"), not a number
@@ -84,6 +103,9 @@ def parse_amount(text: str | None) -> Decimal | None:
     except InvalidOperation:
         return None
     return -value if negative else value
+
+
+_parse_amount_kept = lru_cache(maxsize=_MEMO_ENTRIES)(_parse_amount)  # a Decimal is immutable: safe to share
 
 
 def is_amount(text: str | None) -> bool:

@@ -89,6 +89,7 @@ def run_build(raw_dir: Path | None, warehouse: Path | None, workers: int | None)
     """Parse, build and publish; returns the published warehouse. Logs go to a file."""
     from pipeline import progress
     from pipeline.console import Progress, logs_to_file, new_log_file
+    from pipeline.rebuild import nothing_new
 
     s = settings(raw_dir, warehouse)
     if not s.raw_dir.is_dir():
@@ -103,8 +104,14 @@ def run_build(raw_dir: Path | None, warehouse: Path | None, workers: int | None)
             progress.reset(s.build_dir)
             with logs_to_file(log_path, echo=FLAGS.verbose) as terminal:
                 terminal.write(f"building {s.warehouse} from {s.raw_dir} (log: {log_path})\n")
-                with Progress(terminal, lambda: progress.read(s.build_dir)) if not FLAGS.verbose else _nothing():
-                    outcome = _run_build_job(workers)
+                # decided before Dagster and dbt are imported: a night with nothing new takes seconds
+                idle = nothing_new(s)
+                if idle is not None:
+                    print("\n".join(["nothing new: the build job is not started", *idle]))
+                    outcome = _Outcome(None, published=False)
+                else:
+                    with Progress(terminal, lambda: progress.read(s.build_dir)) if not FLAGS.verbose else _nothing():
+                        outcome = _run_build_job(workers)
     except BuildAlreadyRunning as running:
         raise UserError(str(running)) from running
     if outcome.failure:

@@ -14,8 +14,6 @@ import os
 from pathlib import Path
 
 from pipeline.cleaning import as_text
-from pipeline.readers import detect_layout
-from pipeline.warehouse import file_sha256
 
 CACHE_NAME = "raw_files.json"
 
@@ -83,6 +81,9 @@ def status_key(stat: os.stat_result) -> list[int]:
 
 def describe(path: Path, raw_dir: Path, size_bytes: int) -> dict:
     """One raw document as the parse stage needs it."""
+    # the readers are imported only when a file is new or changed: a night with nothing new never needs them
+    from pipeline.readers import detect_layout
+
     with open(path, "rb") as handle:
         head = handle.read(65536)
     return {
@@ -92,6 +93,14 @@ def describe(path: Path, raw_dir: Path, size_bytes: int) -> dict:
         "sha256": file_sha256(path),
         "layout": detect_layout(head) if head.strip() else "empty",
     }
+
+
+def file_sha256(path: Path) -> str:
+    digest = hashlib.sha256()
+    with open(path, "rb") as handle:
+        for chunk in iter(lambda: handle.read(1 << 20), b""):
+            digest.update(chunk)
+    return digest.hexdigest()
 
 
 def discover_raw_files(raw_dir: Path, build_dir: Path, skipped: list[tuple[str, str]] | None = None) -> list[dict]:

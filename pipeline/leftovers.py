@@ -19,12 +19,12 @@ The Parquet export's ``parquet.writing`` is left to the export, which empties it
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
-
-from pipeline.warehouse import stale_publishing_copies
 
 _WRITING = ".writing"
 _DUCKDB_SPILL = "duckdb_temp_"
+PUBLISHING = ".publishing"  # a copy of the build being published (``warehouse.publish``)
 
 
 def leftovers(build_dir: Path, warehouse: Path) -> list[Path]:
@@ -58,3 +58,24 @@ def remove_leftovers(build_dir: Path, warehouse: Path) -> list[str]:
         if spill.is_dir() and not spill.is_symlink() and not any(spill.iterdir()):
             spill.rmdir()
     return said
+
+
+def stale_publishing_copies(warehouse: Path) -> list[Path]:
+    """The publishing copies beside the warehouse whose process is no longer running."""
+    prefix = f".{warehouse.name}."
+    stale = []
+    for path in warehouse.parent.glob(f"{prefix}*{PUBLISHING}"):
+        pid = path.name[len(prefix) : -len(PUBLISHING)]
+        if pid.isdigit() and not _running(int(pid)):
+            stale.append(path)
+    return stale
+
+
+def _running(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True  # another user's process
+    return True

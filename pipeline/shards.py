@@ -19,57 +19,29 @@ from concurrent.futures import CancelledError, ProcessPoolExecutor
 from concurrent.futures import TimeoutError as FutureTimeout
 from dataclasses import dataclass
 from functools import partial
-from itertools import islice
 from multiprocessing import current_process, get_context
 from pathlib import Path
 
 from pebble import ProcessExpired, ProcessPool
 
-from pipeline.config import DOCUMENT_MAX_SECONDS, OCR_DOCUMENT_SECONDS, SHARDS, TEXT_MAX_BYTES, WORKER_MEMORY
+from pipeline.config import DOCUMENT_MAX_SECONDS, OCR_DOCUMENT_SECONDS, TEXT_MAX_BYTES, WORKER_MEMORY
 from pipeline.progress import ProgressFile, progress_folder
 from pipeline.readers import ocr
+from pipeline.rebuild import plan_shard, shard_db
 from pipeline.stage import not_read_document, stage_document
 from pipeline.warehouse import connect_build, remove_documents, staged_hashes, write_staged
 
-BATCH = 50  # documents written per transaction
+BATCH = 200  # documents written per transaction (each table one insert of one chunk)
 AHEAD_PER_WORKER = 16  # documents parsed ahead of the writer, per worker
 POOL_FROM = 20  # below that many documents, starting a second worker costs more than it saves
-TASKS_PER_WORKER = 100  # a worker is replaced after so many documents: what it holds never nears its memory cap
+# a worker is replaced after so many tasks (at most DOCUMENTS_PER_TASK small files each): what it
+# holds never nears its memory cap
+TASKS_PER_WORKER = 100
+# files up to SMALL_FILE_BYTES (every text disclosure) go to a worker several to a task, so a task's
+# round trip (scheduling, the result's pickling) is paid once for them; each keeps its own deadline
+SMALL_FILE_BYTES = 256 * 1024
+DOCUMENTS_PER_TASK = 8
 WATCH_SECONDS = 0.5  # how often the shard looks at its workers' clocks
-
-
-def shard_of(sha256: str) -> int:
-    return int(sha256[:8], 16) % SHARDS
-
-
-def shard_db(build_dir: Path, index: int) -> Path:
-    return build_dir / f"parse_shard_{index}.duckdb"
-
-
-@dataclass(frozen=True)
-class ShardPlan:
-    """What one shard must do: documents to parse, file names whose rows go."""
-
-    to_parse: list[dict]
-    removed: list[str]
-    documents: int
-
-
-def plan_shard(index: int, raw_files: list[dict], staged: dict[str, str]) -> ShardPlan:
-    """The shard's raw files (by content hash) against what it has staged (file name → sha256).
-
-    A file is parsed when it is new or changed, and also when a removed file had its content: it
-    was staged as that file's ``duplicate`` and now stands for the content itself, as it would
-    in a build from scratch."""
-    mine = [f for f in raw_files if shard_of(f["sha256"]) == index]
-    present = {f["file_name"] for f in mine}
-    removed = sorted(set(staged) - present)
-    removed_content = {staged[name] for name in removed}
-    return ShardPlan(
-        to_parse=[f for f in mine if staged.get(f["file_name"]) != f["sha256"] or f["sha256"] in removed_content],
-        removed=removed,
-        documents=len(mine),
-    )
 
 
 def pool_size(workers: int, documents: int) -> int:
@@ -133,9 +105,16 @@ class DocumentClocks:
             self.ocr_spent[index] += now - self.ocr_since[index]
             self.ocr_since[index] = 0.0
 
+    def finish(self, index: int) -> None:
+        self.started[index] = -1.0  # read: no deadline runs
+
+    def reading(self, indexes: list[int]) -> int | None:
+        """Of a task's documents, the one its worker had started and not finished."""
+        return next((index for index in indexes if self.started[index] > 0), None)
+
     def overdue(self, index: int, limits: WorkerLimits) -> bool:
         started = self.started[index]
-        if not started:
+        if started <= 0:
             return False
         now = time.monotonic()
         in_ocr = self.ocr_spent[index] + (now - self.ocr_since[index] if self.ocr_since[index] else 0.0)
@@ -193,13 +172,43 @@ def _start_worker(memory_mb: int, clocks: DocumentClocks) -> None:
     _clocks = clocks
 
 
-def _stage_in_worker(index: int, path: str, sha256: str, text_bytes: int):
-    _clocks.start(index)
-    return _stage(path, sha256, text_bytes)
+def worker_tasks(entries: list[dict]) -> list[list[int]]:
+    """The plan's documents (by position) as worker tasks: runs of up to DOCUMENTS_PER_TASK small
+    files, each larger file alone (its reading takes long enough to pay for its round trip)."""
+    tasks: list[list[int]] = []
+    run: list[int] = []
+    for index, entry in enumerate(entries):
+        if (entry.get("size_bytes") or 0) > SMALL_FILE_BYTES:
+            tasks += [run, [index]] if run else [[index]]
+            run = []
+            continue
+        run.append(index)
+        if len(run) == DOCUMENTS_PER_TASK:
+            tasks.append(run)
+            run = []
+    return tasks + [run] if run else tasks
+
+
+def _stage_in_worker(indexes: list[int], paths: list[str], sha256s: list[str], text_bytes: int) -> list:
+    staged = []
+    for index, path, sha256 in zip(indexes, paths, sha256s):
+        _clocks.start(index)
+        staged.append(_stage(path, sha256, text_bytes))
+        _clocks.finish(index)
+    return staged
 
 
 def _stage(path: str, sha256: str, text_bytes: int):
     return stage_document(Path(path), sha256=sha256, max_text_bytes=text_bytes)
+
+
+@dataclass
+class _Task:
+    """Documents (positions in the plan) read by one worker task; ``staged`` once known."""
+
+    indexes: list[int]
+    future: object | None = None
+    staged: list | None = None
 
 
 def _parse_ahead(pool: ProcessPool, entries: list[dict], window: int, limits: WorkerLimits, clocks: DocumentClocks):
@@ -207,34 +216,64 @@ def _parse_ahead(pool: ProcessPool, entries: list[dict], window: int, limits: Wo
 
     (Submitting every path at once would pile up results the writer has not taken yet: memory
     would grow with the corpus.) A document's deadline runs from when a worker starts it, its time
-    in OCR left out; a worker past its document's deadline is stopped (its future cancelled)."""
-    pending = iter(enumerate(entries))
+    in OCR left out; a worker past its document's deadline is stopped (its future cancelled). A
+    task of several documents whose worker was stopped or died gives the document it was reading
+    its status (``_result``); the task's other documents are read again, each in a task of its own."""
+    pending = iter(worker_tasks(entries))
+    tasks: deque[_Task] = deque()
 
-    def submit(index: int, entry: dict):
-        return (
-            index,
-            entry,
-            pool.schedule(_stage_in_worker, args=(index, entry["path"], entry["sha256"], limits.text_bytes)),
-        )
+    def submit(indexes: list[int]) -> _Task:
+        paths, sha256s = [entries[i]["path"] for i in indexes], [entries[i]["sha256"] for i in indexes]
+        return _Task(indexes, pool.schedule(_stage_in_worker, args=(indexes, paths, sha256s, limits.text_bytes)))
 
-    futures = deque(submit(index, entry) for index, entry in islice(pending, window))
-    while futures:
-        _index, entry, future = futures[0]
-        while not future.done():
-            try:
-                future.result(timeout=WATCH_SECONDS)
-            except (FutureTimeout, CancelledError):
-                pass
-            except Exception:  # the document's own failure: _result says what it was
-                break
-            for index, _entry, running in futures:
-                if not running.done() and clocks.overdue(index, limits):
-                    running.cancel()  # pebble stops the worker reading it, and starts another
-        futures.popleft()
-        staged = _result(entry, future, limits)
-        for index, next_entry in islice(pending, 1):
-            futures.append(submit(index, next_entry))
-        yield staged
+    def fill() -> None:
+        ahead = sum(len(task.indexes) for task in tasks)
+        while ahead < window and (indexes := next(pending, None)) is not None:
+            tasks.append(submit(indexes))
+            ahead += len(indexes)
+
+    fill()
+    while tasks:
+        task = tasks[0]
+        if task.staged is None:
+            _wait(task.future, tasks, limits, clocks)
+            staged = _results(task, entries, limits, clocks)
+            if None in staged:  # read again, one by one, in their place
+                tasks.popleft()
+                again = [_Task([i], staged=[s]) if s is not None else submit([i]) for i, s in zip(task.indexes, staged)]
+                tasks.extendleft(reversed(again))
+                continue
+            task.staged = staged
+        tasks.popleft()
+        yield from task.staged
+        fill()
+
+
+def _wait(future, tasks: deque[_Task], limits: WorkerLimits, clocks: DocumentClocks) -> None:
+    """Until ``future`` is done, stopping meanwhile every worker whose document is past its deadline."""
+    while not future.done():
+        try:
+            future.result(timeout=WATCH_SECONDS)
+        except (FutureTimeout, CancelledError):
+            pass
+        except Exception:  # the document's own failure: _result says what it was
+            return
+        for task in tasks:
+            running = task.future
+            if running is not None and not running.done() and any(clocks.overdue(i, limits) for i in task.indexes):
+                running.cancel()  # pebble stops the worker reading it, and starts another
+
+
+def _results(task: _Task, entries: list[dict], limits: WorkerLimits, clocks: DocumentClocks) -> list:
+    """A task's staged documents; where its worker did not finish, the status of the document it
+    was reading and None for each of the others (to be read again)."""
+    if len(task.indexes) == 1:
+        return [_result(entries[task.indexes[0]], task.future, limits)]
+    try:
+        return task.future.result()
+    except (FutureTimeout, CancelledError, ProcessExpired):
+        reading = clocks.reading(task.indexes)
+        return [_result(entries[i], task.future, limits) if i == reading else None for i in task.indexes]
 
 
 def _result(entry: dict, future, limits: WorkerLimits):
@@ -242,7 +281,8 @@ def _result(entry: dict, future, limits: WorkerLimits):
     path = Path(entry["path"])
     seconds = 0.0
     try:
-        return future.result()
+        [staged] = future.result()  # a task of this one document
+        return staged
     except (FutureTimeout, CancelledError):
         status, seconds = "too_slow", limits.seconds
         reason = (

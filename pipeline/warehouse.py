@@ -9,7 +9,6 @@ warehouse and is never blocked; a build killed at any moment leaves the publishe
 from __future__ import annotations
 
 import errno
-import hashlib
 import json
 import logging
 import os
@@ -24,17 +23,21 @@ import polars as pl
 
 from pipeline.config import DUCKDB_MEMORY_LIMIT, DUCKDB_STORAGE_VERSION, KEEP_CLIENT_WRITES
 from pipeline.geography import GEOGRAPHY_SCHEMA, resolve
-from pipeline.rebuild import geography_fingerprint, parser_fingerprint, record_fingerprint, stored_fingerprint
+from pipeline.leftovers import PUBLISHING, stale_publishing_copies
+from pipeline.rebuild import (
+    changed_since_published,
+    file_identity,
+    geography_fingerprint,
+    parser_fingerprint,
+    publish_receipt,
+    record_fingerprint,
+    sql_literal,
+    stored_fingerprint,
+)
 from pipeline.stage import SCHEMAS, StagedDocument
 
 LOG = logging.getLogger(__name__)
 STAGING = "parsed"  # the schema the Python parse stage writes (dbt reads it as source `parsed`)
-
-
-def sql_literal(value: str | Path) -> str:
-    """``value`` as a SQL string literal (a path may hold a quote: ``it's/budget.duckdb``), for the
-    statements that take no parameters (ATTACH, COPY … TO)."""
-    return "'" + str(value).replace("'", "''") + "'"
 
 
 def run(con: duckdb.DuckDBPyConnection, sql: str, params: list | None = None) -> list[tuple]:
@@ -182,7 +185,7 @@ def write_staged(con: duckdb.DuckDBPyConnection, batch: list[tuple[StagedDocumen
                     frames[table].append(frame)
         for table, parts in frames.items():
             if parts:
-                con.register("incoming", pl.concat(parts).to_arrow())
+                con.register("incoming", pl.concat(parts, rechunk=True).to_arrow())  # one chunk: one scan
                 run(con, f"insert into {STAGING}.{table} by name select * from incoming")
                 con.unregister("incoming")
         run(con, "commit")
@@ -300,14 +303,14 @@ def publish(build_db: Path, warehouse: Path) -> Path:
     warehouse.parent.mkdir(parents=True, exist_ok=True)
     for stale in stale_publishing_copies(warehouse):
         stale.unlink(missing_ok=True)
-    temporary = warehouse.with_name(f".{warehouse.name}.{os.getpid()}{_PUBLISHING}")
+    temporary = warehouse.with_name(f".{warehouse.name}.{os.getpid()}{PUBLISHING}")
     try:
         shutil.copyfile(build_db, temporary)
         with open(temporary, "rb") as handle:
             os.fsync(handle.fileno())
         os.chmod(temporary, 0o444)  # clients are to open it read-only (a read-write one locks out every reader)
         keep_client_writes(warehouse)
-        _receipt(warehouse).unlink(missing_ok=True)  # no record is better than a wrong one
+        publish_receipt(warehouse).unlink(missing_ok=True)  # no record is better than a wrong one
         os.replace(temporary, warehouse)
     except OSError as err:
         temporary.unlink(missing_ok=True)
@@ -327,24 +330,13 @@ def publish(build_db: Path, warehouse: Path) -> Path:
     return warehouse
 
 
-def _receipt(warehouse: Path) -> Path:
-    return warehouse.with_name(f".{warehouse.name}.published")
-
-
-def _identity(path: Path) -> dict[str, int]:
-    """What any write to the file changes: a checkpoint rewrites blocks (size, modification time);
-    a file put in its place is another inode."""
-    stat = path.stat()
-    return {"inode": stat.st_ino, "size": stat.st_size, "mtime_ns": stat.st_mtime_ns}
-
-
 def _record_published(warehouse: Path) -> None:
     """Record the published file's identity; where that fails (a full disk) the warehouse is
     published all the same, and the next publish cannot tell a client's checkpointed writes."""
-    receipt = _receipt(warehouse)
+    receipt = publish_receipt(warehouse)
     writing = receipt.with_name(receipt.name + _WRITING)
     try:
-        writing.write_text(json.dumps(_identity(warehouse)))
+        writing.write_text(json.dumps(file_identity(warehouse)))
         writing.replace(receipt)
     except OSError as err:
         writing.unlink(missing_ok=True)
@@ -352,21 +344,6 @@ def _record_published(warehouse: Path) -> None:
             f"{receipt}: could not record the published file ({err}); the warehouse is published, but the next "
             "publish cannot tell whether a client wrote into it"
         )
-
-
-def changed_since_published(warehouse: Path) -> bool:
-    """True when the published file is not as this program published it: a client connected
-    read-write wrote into it and checkpointed (no WAL left), or another file was put in its place.
-    False where there is no file, or no record of publishing it (a warehouse published by an
-    older version of this program: nothing can be told)."""
-    receipt = _receipt(warehouse)
-    if not warehouse.exists() or not receipt.exists():
-        return False
-    try:
-        recorded = json.loads(receipt.read_text())
-    except (OSError, ValueError):
-        return False  # a damaged record tells nothing; the next publish writes it again
-    return recorded != _identity(warehouse)
 
 
 def keep_client_writes(warehouse: Path) -> Path | None:
@@ -441,35 +418,3 @@ def prune_client_writes(warehouse: Path, keep: int) -> list[Path]:
             f"(the newest {keep} are kept: {KEEP_CLIENT_WRITES.name})"
         )
     return removed
-
-
-_PUBLISHING = ".publishing"
-
-
-def stale_publishing_copies(warehouse: Path) -> list[Path]:
-    """The publishing copies beside the warehouse whose process is no longer running."""
-    prefix = f".{warehouse.name}."
-    stale = []
-    for path in warehouse.parent.glob(f"{prefix}*{_PUBLISHING}"):
-        pid = path.name[len(prefix) : -len(_PUBLISHING)]
-        if pid.isdigit() and not _running(int(pid)):
-            stale.append(path)
-    return stale
-
-
-def _running(pid: int) -> bool:
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return False
-    except PermissionError:
-        return True  # another user's process
-    return True
-
-
-def file_sha256(path: Path) -> str:
-    digest = hashlib.sha256()
-    with open(path, "rb") as handle:
-        for chunk in iter(lambda: handle.read(1 << 20), b""):
-            digest.update(chunk)
-    return digest.hexdigest()

@@ -45,3 +45,30 @@ def test_dbt_tests_are_asset_checks_and_schedule_is_nightly_in_shanghai():
     assert schedule.cron_schedule == "0 2 * * *"
     assert schedule.execution_timezone == "Asia/Shanghai"
     assert defs.resolve_sensor_def("raw_files_sensor") is not None
+
+
+def test_the_dask_executor_is_dagster_dasks_imported_only_when_a_run_uses_it():
+    # a fresh interpreter: this one may have imported dagster-dask for another test
+    import subprocess
+    import sys
+
+    prepare_manifest()
+    loaded = subprocess.run(
+        [
+            sys.executable,
+            "-c",
+            "import sys; from pipeline.definitions import defs; "
+            "defs.resolve_job_def('build_warehouse_distributed'); print('dagster_dask' in sys.modules)",
+        ],
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    assert loaded.stdout.strip() == "False"
+    from dagster_dask import dask_executor as dagster_dask_executor
+
+    from pipeline.defs.schedules import dask_executor
+
+    assert dask_executor.name == dagster_dask_executor.name
+    ours, theirs = (e.config_schema.as_field().config_type.key for e in (dask_executor, dagster_dask_executor))
+    assert ours == theirs  # the same config schema, descriptions and all

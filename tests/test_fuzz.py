@@ -11,7 +11,7 @@ import duckdb
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from pipeline import shards
+from pipeline import rebuild, shards
 from pipeline.discover import discover_raw_files
 from pipeline.stage import stage_document
 from pipeline.synth.render import render_pdf
@@ -226,7 +226,7 @@ def test_truncated_or_mutated_pdfs_each_end_as_a_status_and_the_batch_goes_on(tm
     # parsed as a build parses them, in worker processes: a crash of the PDF engine is one document's status
     monkeypatch.setenv("BUDGET_OCR", "off")  # pages left without text are needs_ocr, not seconds of OCR each
     monkeypatch.setenv("BUDGET_DOCUMENT_MAX_SECONDS", "30")
-    monkeypatch.setattr(shards, "SHARDS", 1)
+    monkeypatch.setattr(rebuild, "SHARDS", 1)
     work = tmp_path_factory.mktemp("pdf")
     raw = work / "raw"
     raw.mkdir()

@@ -11,7 +11,8 @@ import duckdb
 import pytest
 
 from pipeline import rebuild
-from pipeline.shards import plan_shard, pool_size, shard_of
+from pipeline.rebuild import plan_shard, shard_of
+from pipeline.shards import DOCUMENTS_PER_TASK, SMALL_FILE_BYTES, pool_size, worker_tasks
 
 REPO = Path(__file__).resolve().parent.parent
 
@@ -120,6 +121,14 @@ def test_a_pool_only_where_it_pays():
     assert pool_size(workers=1, documents=100) == 1
 
 
+def test_small_files_go_to_a_worker_several_to_a_task_and_large_ones_alone():
+    sizes = [100] * (DOCUMENTS_PER_TASK + 2) + [SMALL_FILE_BYTES + 1] + [100] * 2 + [SMALL_FILE_BYTES + 1]
+    tasks = worker_tasks([{"size_bytes": size} for size in sizes])
+    n = DOCUMENTS_PER_TASK
+    assert tasks == [list(range(n)), [n, n + 1], [n + 2], [n + 3, n + 4], [n + 5]]
+    assert worker_tasks([]) == []
+
+
 @pytest.mark.skipif(not (REPO / ".git").exists(), reason="needs the git checkout to clone")
 def test_the_definitions_load_from_a_fresh_clone_after_prepare(tmp_path):
     """As a deployment does: clone, `budget prepare`, then the daemon imports pipeline.definitions.
@@ -163,3 +172,9 @@ def test_a_byte_code_cache_in_the_dbt_project_is_not_a_change(monkeypatch, tmp_p
     assert rebuild.dbt_project_fingerprint() == before
     (project / "macros" / "a.sql").write_text("select 2\n")
     assert rebuild.dbt_project_fingerprint() != before
+
+
+def test_the_manifest_a_night_with_nothing_new_checks_is_the_one_dagster_dbt_loads():
+    from pipeline.defs.dbt import dbt_project
+
+    assert dbt_project.manifest_path == rebuild.MANIFEST

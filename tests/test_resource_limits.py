@@ -25,7 +25,8 @@ from pipeline import readers
 from pipeline.defs.ingest import raw_files_sensor
 from pipeline.defs.resources import BuildPaths
 from pipeline.discover import discover_raw_files, raw_folder_fingerprint
-from pipeline.shards import parse_shard, shard_db, shard_of
+from pipeline.rebuild import shard_db, shard_of
+from pipeline.shards import parse_shard, worker_tasks
 from pipeline.stage import stage_document
 from pipeline.warehouse import connect_build, publish
 from tests.conftest import RAW, REPO
@@ -137,6 +138,46 @@ def test_a_document_still_read_at_the_deadline_is_too_slow_and_the_pool_reads_th
     status, reason = statuses["dense.pdf"]
     assert status == "too_slow" and "BUDGET_DOCUMENT_MAX_SECONDS" in reason and str(raw / "dense.pdf") in reason
     assert {statuses["after_1.txt"][0], statuses["after_2.txt"][0]} == {"loaded"}
+
+
+def test_a_document_stopped_inside_a_task_of_several_is_too_slow_and_the_others_are_read_again_alone(
+    tmp_path, monkeypatch
+):
+    # small files go to a worker several to a task: the one read before the slow one lost its
+    # result with the stopped worker, the ones after it were never started
+    monkeypatch.setenv("BUDGET_DOCUMENT_MAX_SECONDS", "1")
+    monkeypatch.setenv("BUDGET_PDF_MAX_SECONDS", "600")
+    raw, build = tmp_path / "raw", tmp_path / ".build"
+    raw.mkdir()
+    for attempt in range(50):
+        slow = dense_page(400_000 + attempt)
+        if shard_of(_sha256(slow)) == 0:
+            break
+    (raw / "b_dense.pdf").write_bytes(slow)
+    for name in ("a_before.txt", "c_after.txt", "d_after.txt"):
+        _in_shard(raw, name, SAMPLE.read_bytes(), 0)
+    files = discover_raw_files(raw, build)
+    assert worker_tasks(files) == [[0, 1, 2, 3]]  # one task
+    parse_shard(0, files, 1, build)
+    statuses = _statuses(build, 0)
+    assert statuses["b_dense.pdf"][0] == "too_slow" and "BUDGET_DOCUMENT_MAX_SECONDS" in statuses["b_dense.pdf"][1]
+    assert {statuses[name][0] for name in ("a_before.txt", "c_after.txt", "d_after.txt")} == {"loaded"}
+
+
+def test_a_worker_dying_inside_a_task_of_several_fails_only_the_document_it_was_reading(tmp_path, monkeypatch):
+    monkeypatch.setenv("BUDGET_WORKER_MAX_MEMORY_MB", "1024")
+    raw, build = tmp_path / "raw", tmp_path / ".build"
+    raw.mkdir()
+    (raw / "b_bomb.pdf").write_bytes(flate_bomb(1536))
+    shard = shard_of(_sha256((raw / "b_bomb.pdf").read_bytes()))
+    for name in ("a_before.txt", "c_after.txt"):
+        _in_shard(raw, name, SAMPLE.read_bytes(), shard)
+    files = discover_raw_files(raw, build)
+    assert worker_tasks(files) == [[0, 1, 2]]
+    parse_shard(shard, files, 1, build)
+    statuses = _statuses(build, shard)
+    assert statuses["b_bomb.pdf"][0] == "too_large"
+    assert statuses["a_before.txt"][0] == statuses["c_after.txt"][0] == "loaded"
 
 
 SCAN = REPO.parent / "shared" / "real" / "corpus" / "长沙" / "市场监督管理局_2026年部门预算_de5848.pdf"

@@ -2,6 +2,7 @@
 leaves the last warehouse intact; two builds of the same files give the same warehouse."""
 
 import os
+import shutil
 import signal
 import subprocess
 import sys
@@ -74,10 +75,15 @@ def test_a_bi_client_holding_the_warehouse_open_is_never_blocked_during_a_build(
 
 def test_a_build_killed_midway_leaves_the_published_warehouse_intact(warehouse, tmp_path):
     before = _snapshot(warehouse)
+    # a build with work to do (one document changed): a build with nothing new ends in a second
+    raw = tmp_path / "raw"
+    shutil.copytree(RAW, raw)
+    changed = sorted(raw.iterdir())[0]
+    changed.write_text(changed.read_text(encoding="utf-8") + "\n附注：无。\n", encoding="utf-8")
     budget = Path(sys.executable).parent / "budget"
     env = dict(os.environ)
     process = subprocess.Popen(
-        [str(budget), "build", "--raw-dir", str(RAW), "--warehouse", str(warehouse)],
+        [str(budget), "build", "--raw-dir", str(raw), "--warehouse", str(warehouse)],
         stdout=subprocess.PIPE,
         stderr=subprocess.STDOUT,
         text=True,
@@ -96,7 +102,7 @@ def test_a_build_killed_midway_leaves_the_published_warehouse_intact(warehouse, 
     os.killpg(process.pid, signal.SIGKILL)
     process.wait()
     assert _snapshot(warehouse) == before
-    result = build_warehouse(RAW, warehouse)  # no manual clean-up
+    result = build_warehouse(RAW, warehouse)  # no manual clean-up; the documents as they were
     assert result.returncode == 0, result.stdout[-2000:] + result.stderr[-2000:]
     assert _snapshot(warehouse) == before
 

@@ -14,7 +14,7 @@ from dagster_dbt import DbtCliResource, DbtProject
 from packaging.version import Version
 
 from pipeline.config import DBT_PROJECT_DIR, dbt_executable
-from pipeline.rebuild import dbt_project_fingerprint
+from pipeline.rebuild import dbt_project_fingerprint, manifest_is_current, manifest_stamp
 
 dbt_project = DbtProject(project_dir=DBT_PROJECT_DIR, profiles_dir=DBT_PROJECT_DIR)
 
@@ -44,10 +44,9 @@ def dbt_resource() -> DbtCliResource:
 def prepare_manifest() -> bool:
     """Write target/manifest.json (``dbt parse``) when the dbt project changed since it was last
     written; returns whether it did. An unchanged project reuses its manifest."""
-    stamp = dbt_project.manifest_path.with_name("manifest.fingerprint")
     fingerprint = dbt_project_fingerprint()
-    if dbt_project.manifest_path.exists() and stamp.exists() and stamp.read_text() == fingerprint:
+    if manifest_is_current(dbt_project.manifest_path, fingerprint):
         return False
     dbt_resource().cli(["parse", "--quiet"], target_path=dbt_project.target_path).wait()
-    stamp.write_text(fingerprint)
+    manifest_stamp(dbt_project.manifest_path).write_text(fingerprint)
     return True

@@ -2,9 +2,50 @@
 ``BUDGET_NIGHTLY_CRON``). `budget build` runs the same job in process."""
 
 import dagster as dg
-from dagster_dask import dask_executor
 
 from pipeline.config import NIGHTLY_CRON, automation_on
+
+# dagster-dask's cluster kinds besides `existing`, as its documentation names them (their settings
+# are passed to the cluster as given)
+_DASK_CLUSTERS = {
+    "local": "Local",
+    "yarn": "YARN",
+    "ssh": "SSH",
+    "pbs": "PBS",
+    "moab": "Moab",
+    "sge": "SGE",
+    "lsf": "LSF",
+    "slurm": "SLURM",
+    "oar": "OAR",
+    "kube": "Kubernetes",
+}
+
+
+@dg.executor(
+    name="dask",
+    requirements=dg.multiple_process_executor_requirements(),
+    config_schema={
+        "cluster": dg.Field(
+            dg.Selector(
+                {
+                    "existing": dg.Field({"address": dg.StringSource}, description="Connect to an existing scheduler."),
+                    **{
+                        kind: dg.Field(dg.Permissive(), is_required=False, description=f"{name} cluster configuration.")
+                        for kind, name in _DASK_CLUSTERS.items()
+                    },
+                }
+            )
+        )
+    },
+)
+def dask_executor(init_context):
+    """dagster-dask's executor, imported when a run uses it: dask and distributed take about a
+    second to import, and every other run (``budget build``, the nightly schedule) would pay it.
+    Its config schema is dagster-dask's (tests/test_definitions.py holds them equal)."""
+    from dagster_dask import dask_executor as dagster_dask_executor
+
+    return dagster_dask_executor.executor_creation_fn(init_context)
+
 
 # Dagster's default (multiprocess) executor already runs the parse shards side by side:
 # one process per shard, one parse worker inside it. (`budget build` runs in process and passes its own.)

@@ -17,15 +17,8 @@ from dagster_dbt.errors import DagsterDbtCliRuntimeError
 from pipeline.defs.dbt import dbt_project
 from pipeline.defs.resources import BuildPaths, ParseSettings
 from pipeline.heal import build_again_from_the_raw_files, damage_line, damaged_again, is_damage
-from pipeline.rebuild import (
-    dbt_step,
-    published_fingerprint,
-    record_fingerprint,
-    staging_fingerprint,
-    stored_fingerprint,
-    transform_fingerprint,
-)
-from pipeline.warehouse import changed_since_published, connect
+from pipeline.rebuild import changed_since_published, planned_dbt_step, record_fingerprint
+from pipeline.warehouse import connect
 
 
 class BudgetDbtTranslator(DagsterDbtTranslator):
@@ -86,14 +79,7 @@ def _build_models(context: dg.AssetExecutionContext, dbt: DbtCliResource, s):
             "again, what the client wrote kept beside it"
         )
     with connect(s.build_db) as con:
-        current = {"transform": transform_fingerprint(), "staging": staging_fingerprint(con)}
-        step = dbt_step(
-            built_transform=stored_fingerprint(con, "transform"),
-            current_transform=current["transform"],
-            built_staging=stored_fingerprint(con, "staging"),
-            current_staging=current["staging"],
-            published_staging=None if changed else published_fingerprint(s.warehouse, "staging"),
-        )
+        step, current = planned_dbt_step(con, s.warehouse)
     context.log.info(step.reason)
     if step.arguments is None:
         return  # no output: the publish step after it is skipped, the published warehouse stays
