@@ -124,7 +124,7 @@ def test_a_document_still_read_at_the_deadline_is_too_slow_and_the_pool_reads_th
     raw, build = tmp_path / "raw", tmp_path / ".build"
     raw.mkdir()
     for attempt in range(50):
-        slow = dense_page(400_000 + attempt)
+        slow = dense_page(1_500_000 + 400 * attempt)  # one more line of 400 characters each attempt
         if shard_of(_sha256(slow)) == 0:
             break
     (raw / "dense.pdf").write_bytes(slow)
@@ -150,7 +150,7 @@ def test_a_document_stopped_inside_a_task_of_several_is_too_slow_and_the_others_
     raw, build = tmp_path / "raw", tmp_path / ".build"
     raw.mkdir()
     for attempt in range(50):
-        slow = dense_page(400_000 + attempt)
+        slow = dense_page(1_500_000 + 400 * attempt)  # one more line of 400 characters each attempt
         if shard_of(_sha256(slow)) == 0:
             break
     (raw / "b_dense.pdf").write_bytes(slow)
