@@ -7,6 +7,7 @@ import os
 import shutil
 import subprocess
 import sys
+from datetime import datetime
 from pathlib import Path
 
 import pytest
@@ -97,6 +98,25 @@ def test_any_change_the_build_job_acts_on_is_not_nothing_new(built, monkeypatch)
     assert rebuild.nothing_new(s) is None
     os.utime(warehouse, ns=(stat.st_atime_ns, stat.st_mtime_ns))
     assert rebuild.nothing_new(s) is not None
+
+
+def test_the_nightly_schedule_starts_no_run_on_a_night_with_nothing_new(built, monkeypatch):
+    """The schedule makes `budget build`'s check first: a night with nothing new launches no run."""
+    import dagster as dg
+
+    from pipeline.defs import schedules
+    from pipeline.defs.resources import BuildPaths
+
+    raw, warehouse = built
+    context = dg.build_schedule_context(
+        resources={"paths": BuildPaths(raw_dir=str(raw), warehouse=str(warehouse))},
+        scheduled_execution_time=datetime(2026, 12, 2, 2, 0),
+    )
+    skipped = schedules.nightly_build(context)
+    assert isinstance(skipped, dg.SkipReason) and "none added, changed or removed" in skipped.skip_message
+    monkeypatch.setattr(schedules, "nothing_new", lambda s: None)  # the build has work to do
+    requested = schedules.nightly_build(context)
+    assert isinstance(requested, dg.RunRequest) and requested.run_key == "nightly-2026-12-02"
 
 
 def test_a_changed_file_after_a_night_with_nothing_new_is_built_and_published(built):

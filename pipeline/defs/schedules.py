@@ -4,6 +4,8 @@
 import dagster as dg
 
 from pipeline.config import NIGHTLY_CRON, automation_on
+from pipeline.defs.resources import BuildPaths
+from pipeline.rebuild import nothing_new
 
 # dagster-dask's cluster kinds besides `existing`, as its documentation names them (their settings
 # are passed to the cluster as given)
@@ -69,6 +71,11 @@ build_warehouse_distributed = dg.define_asset_job(
     execution_timezone="Asia/Shanghai",
     default_status=dg.DefaultScheduleStatus.RUNNING if automation_on() else dg.DefaultScheduleStatus.STOPPED,
 )
-def nightly_build(context: dg.ScheduleEvaluationContext) -> dg.RunRequest:
+def nightly_build(context: dg.ScheduleEvaluationContext, paths: BuildPaths) -> dg.RunRequest | dg.SkipReason:
+    """The night's build; no run at all when it would find nothing to do (``nothing_new``, the
+    check `budget build` makes first): such a night costs the check, a second or so."""
+    done = nothing_new(paths.settings)
+    if done is not None:
+        return dg.SkipReason("; ".join(done))
     scheduled = context.scheduled_execution_time
     return dg.RunRequest(run_key=f"nightly-{scheduled:%Y-%m-%d}")
