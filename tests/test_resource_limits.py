@@ -72,6 +72,16 @@ def _in_shard(raw: Path, name: str, data: bytes, shard: int) -> Path:
     raise AssertionError("no padding puts the file in the shard")
 
 
+def _slow_pdf_in_shard(path: Path, shard: int) -> None:
+    """Write a ``dense_page`` of seconds' reading at ``path`` that falls in ``shard``."""
+    for attempt in range(50):
+        slow = dense_page(1_500_000 + 400 * attempt)  # one more line of 400 characters each attempt
+        if shard_of(_sha256(slow)) == shard:
+            path.write_bytes(slow)
+            return
+    raise AssertionError("no dense page falls in the shard")
+
+
 def _sha256(data: bytes) -> str:
     return hashlib.sha256(data).hexdigest()
 
@@ -123,11 +133,7 @@ def test_a_document_still_read_at_the_deadline_is_too_slow_and_the_pool_reads_th
     monkeypatch.setenv("BUDGET_PDF_MAX_SECONDS", "600")  # the reader's own check between pages never fires
     raw, build = tmp_path / "raw", tmp_path / ".build"
     raw.mkdir()
-    for attempt in range(50):
-        slow = dense_page(1_500_000 + 400 * attempt)  # one more line of 400 characters each attempt
-        if shard_of(_sha256(slow)) == 0:
-            break
-    (raw / "dense.pdf").write_bytes(slow)
+    _slow_pdf_in_shard(raw / "dense.pdf", 0)
     _in_shard(raw, "after_1.txt", SAMPLE.read_bytes(), 0)
     _in_shard(raw, "after_2.txt", SAMPLE.read_bytes(), 0)
     files = sorted(discover_raw_files(raw, build), key=lambda f: f["file_name"] != "dense.pdf")
@@ -149,11 +155,7 @@ def test_a_document_stopped_inside_a_task_of_several_is_too_slow_and_the_others_
     monkeypatch.setenv("BUDGET_PDF_MAX_SECONDS", "600")
     raw, build = tmp_path / "raw", tmp_path / ".build"
     raw.mkdir()
-    for attempt in range(50):
-        slow = dense_page(1_500_000 + 400 * attempt)  # one more line of 400 characters each attempt
-        if shard_of(_sha256(slow)) == 0:
-            break
-    (raw / "b_dense.pdf").write_bytes(slow)
+    _slow_pdf_in_shard(raw / "b_dense.pdf", 0)
     for name in ("a_before.txt", "c_after.txt", "d_after.txt"):
         _in_shard(raw, name, SAMPLE.read_bytes(), 0)
     files = discover_raw_files(raw, build)
