@@ -343,15 +343,8 @@ def _spaces(blank_runs: list[tuple[Matrix, list[int]]], device: Matrix, to_page:
     batch.writes(_object_matrix, objects, matrices, 1, 6)
     own = tuple(matrices[i::6].astype(np.float64) for i in range(6))
     a, b, c, d, ox, oy = multiply(own, tuple(np.array([parent[i] for parent in parents]) for i in range(6)))
-    by_shape: dict[tuple, int] = {}
-    shapes = zip(a.tolist(), b.tolist(), c.tolist(), d.tolist(), sizes.astype(np.float64).tolist(), fonts, strict=True)
-    which = np.array([by_shape.setdefault(shape, len(by_shape)) for shape in shapes], dtype=np.intp)
-    geometries = []
-    for a, b, c, d, size, font in by_shape:
-        handle = ctypes.cast(font, pdfium_c.FPDF_FONT) if font else None
-        name = font_name(handle) if handle else ""
-        descent = _descent(handle, name) * size / 1000
-        geometries.append(_TextGeometry((a, b, c, d), size, descent, name, device, to_page))
+    shape = (a.tolist(), b.tolist(), c.tolist(), d.tolist(), sizes.astype(np.float64).tolist(), fonts)
+    geometries, which = _shared_geometries(*shape, device, to_page)
     return _boxes([" "] * n, geometries, which, ox, oy, np.zeros(n), to_page), whitespace
 
 
@@ -494,8 +487,16 @@ def _geometries(raw: int, objects: np.ndarray, index: np.ndarray, device: Matrix
     fonts[held] = batch.returns(_font, unique[held])
     fonts = fonts.tolist()
     a, b, c, d = (matrices[i::6].tolist() for i in range(4))
+    geometries, of_object = _shared_geometries(a, b, c, d, sizes, fonts, device, to_page)
+    return geometries, of_object[inverse.reshape(-1)]
+
+
+def _shared_geometries(a, b, c, d, sizes, fonts, device: Matrix, to_page: Matrix):
+    """(the distinct geometries, each item's geometry) of items with a matrix (a, b, c, d), a
+    size and a font (lists): items alike in all of them share one geometry, a font's name and
+    descent are read once."""
     by_shape: dict[tuple, int] = {}
-    of_object = [by_shape.setdefault(shape, len(by_shape)) for shape in zip(a, b, c, d, sizes, fonts, strict=True)]
+    which = [by_shape.setdefault(shape, len(by_shape)) for shape in zip(a, b, c, d, sizes, fonts, strict=True)]
     known_fonts: dict[int, tuple[str, float]] = {}
     geometries = []
     for a, b, c, d, size, font in by_shape:
@@ -505,7 +506,7 @@ def _geometries(raw: int, objects: np.ndarray, index: np.ndarray, device: Matrix
             known_fonts[font] = (name, _descent(handle, name))
         name, descent = known_fonts[font]
         geometries.append(_TextGeometry((a, b, c, d), size, descent * size / 1000, name, device, to_page))
-    return geometries, np.array(of_object, dtype=np.intp)[inverse.reshape(-1)]
+    return geometries, np.array(which, dtype=np.intp)
 
 
 def _advances(raw, geometries, indices, objects, which, ox, oy, left, bottom, right, top) -> np.ndarray:
