@@ -24,17 +24,18 @@ _NUMBER = re.compile(r"^[-−–]?\(?[-−–]?(?:\d{1,3}(?:[,，]\d{3})+|\d+)(?
 _FULLWIDTH = str.maketrans("０１２３４５６７８９，．：％－", "0123456789,.:%-")
 # Kangxi radicals and CJK radical supplements with an ideograph of the same shape: fonts of
 # word processors map some ideographs to them (力 read as U+2F12), so that text stops matching
-_RADICAL = re.compile("[\u2e80-\u2fdf]")
+_RADICALS = "\u2e80-\u2fdf"  # the two blocks, as a character range
+_RADICAL = re.compile(f"[{_RADICALS}]")
 _IDEOGRAPH_OF_RADICAL = {
     code: unicodedata.normalize("NFKC", chr(code))
-    for code in range(0x2E80, 0x2FE0)
+    for code in range(ord(_RADICALS[0]), ord(_RADICALS[-1]) + 1)
     if len(unicodedata.normalize("NFKC", chr(code))) == 1 and unicodedata.normalize("NFKC", chr(code)) != chr(code)
 }
 
 
 # words of characters that no rule of ``clean_cell`` touches (no markup, entity, emphasis, radical
 # or white space), one ASCII space between them, none at either end
-_UNTOUCHED = r"[^\s<&*_\u2e80-\u2fdf]+"
+_UNTOUCHED = rf"[^\s<&*_{_RADICALS}]+"
 _ALREADY_CLEAN = re.compile(rf"(?:{_UNTOUCHED}(?: {_UNTOUCHED})*)?")
 
 
